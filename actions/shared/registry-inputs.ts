@@ -1,0 +1,44 @@
+import type { InputSpec } from '../../src/definition.ts';
+
+/** Inputs of every action that talks to a registry: AWS OIDC, ECR, or any other registry. */
+export const registryInputs = {
+  'aws-region': {
+    description: 'AWS region of the ECR registry. Defaults to AWS_REGION / AWS_DEFAULT_REGION.',
+    default: '',
+  },
+  'role-to-assume': {
+    description:
+      "IAM role ARN to assume with the CI platform's OIDC token (STS AssumeRoleWithWebIdentity). Empty: the AWS SDK default credential chain.",
+    default: '',
+  },
+  'role-session-name': {
+    description: 'Session name for the assumed role (2-64 characters of [\\w+=,.@-]).',
+    default: 'golden-actions',
+  },
+  audience: {
+    description: 'Audience of the OIDC token exchanged with STS.',
+    default: 'sts.amazonaws.com',
+  },
+  registry: {
+    description:
+      'Registry host (e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com). Default: the ECR registry of the assumed account.',
+    default: '',
+  },
+  'registry-username': {
+    description: 'User for a non-ECR registry (ghcr.io, a local registry). With it, AWS is not used.',
+    default: '',
+  },
+  'registry-password': {
+    description: 'Password or token for a non-ECR registry. Masked; handed to programs on stdin only.',
+    default: '',
+    secret: true,
+  },
+} as const satisfies Record<string, InputSpec>;
+
+export const dryRunInput = {
+  'dry-run': {
+    description: 'Do everything but write to a registry or a Git remote, and say what would be done.',
+    type: 'boolean',
+    default: false,
+  },
+} as const satisfies Record<string, InputSpec>;

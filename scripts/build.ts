@@ -1,0 +1,67 @@
+/**
+ * Bundles one ESM file per action (the GitHub face) plus the CLI (the GitLab face and the terminal)
+ * with esbuild. Shared code and the lazily loaded AWS SDK land in dist/chunks/, so each action
+ * loads only what its path needs.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { actions } from '../actions/index.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+
+/** `github-entry:<name>` resolves to a two-line module that runs that action on GitHub. */
+const githubEntries: Plugin = {
+  name: 'github-entries',
+  setup(b) {
+    b.onResolve({ filter: /^github-entry:/ }, (args) => ({
+      path: args.path.slice('github-entry:'.length),
+      namespace: 'github-entry',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'github-entry' }, (args) => ({
+      contents: [
+        "import { runOnGitHub } from './src/platform/github-main.ts';",
+        `import * as action from './actions/${args.path}/index.ts';`,
+        'await runOnGitHub(action);',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    }));
+  },
+};
+
+await rm(join(root, 'dist'), { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: [
+    ...actions.map(({ definition }) => ({
+      in: `github-entry:${definition.name}`,
+      out: `${definition.name}/index`,
+    })),
+    { in: 'src/cli/main.ts', out: 'cli/index' },
+  ],
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { GOLDEN_ACTIONS_VERSION: JSON.stringify(pkg.version) },
+  // Some CommonJS dependencies call require() for Node built-ins; give ESM output a real one.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [githubEntries],
+  metafile: true,
+  logLevel: 'warning',
+});
+// The bundles are ESM whatever package.json around them says.
+await writeFile(join(root, 'dist/package.json'), '{ "type": "module" }\n');
+
+const sizes = Object.entries(result.metafile.outputs)
+  .filter(([file]) => file.endsWith('.js'))
+  .map(([file, meta]) => `${(meta.bytes / 1024).toFixed(0).padStart(6)} kB  ${file}`);
+console.log(sizes.join('\n'));

@@ -1,0 +1,54 @@
+/**
+ * Writes every generated face from the action definitions. CI runs it and fails on any diff, so a
+ * stale action.yml, component template or docs table never lands.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { actions } from '../actions/index.ts';
+import { githubActionYaml, gitlabComponentYaml, inputsTable, outputsTable } from './faces.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+export const RUNNER_IMAGE = '$CI_REGISTRY/platform/golden-actions/runner';
+
+async function write(path: string, content: string): Promise<void> {
+  const file = join(root, path);
+  await mkdir(dirname(file), { recursive: true });
+  const before = await readFile(file, 'utf8').catch(() => undefined);
+  if (before !== content) {
+    await writeFile(file, content);
+    console.log(`wrote ${path}`);
+  }
+}
+
+/** Replaces the text between `<!-- generated:KEY -->` and `<!-- /generated:KEY -->` markers. */
+function fill(text: string, key: string, content: string): string {
+  const pattern = new RegExp(`(<!-- generated:${key} -->\\n)[\\s\\S]*?(<!-- /generated:${key} -->)`, 'g');
+  return text.replace(pattern, (_m, start: string, end: string) => `${start}${content}\n${end}`);
+}
+
+async function fillFile(path: string, blocks: Record<string, string>): Promise<void> {
+  const before = await readFile(join(root, path), 'utf8').catch(() => undefined);
+  if (before === undefined) return;
+  let text = before;
+  for (const [key, content] of Object.entries(blocks)) text = fill(text, key, content);
+  await write(path, text);
+}
+
+const readmeBlocks: Record<string, string> = {};
+const gitlabBlocks: Record<string, string> = {};
+for (const { definition } of actions) {
+  const { name } = definition;
+  await write(`${name}/action.yml`, githubActionYaml(definition));
+  await write(
+    `gitlab-components/templates/${name}.yml`,
+    gitlabComponentYaml(definition, { runnerImage: `${RUNNER_IMAGE}:${pkg.version}`, version: pkg.version }),
+  );
+  readmeBlocks[`${name}-inputs`] = inputsTable(definition, 'github');
+  readmeBlocks[`${name}-outputs`] = outputsTable(definition, 'github');
+  gitlabBlocks[`${name}-inputs`] = inputsTable(definition, 'gitlab');
+  gitlabBlocks[`${name}-outputs`] = outputsTable(definition, 'gitlab');
+}
+await fillFile('README.md', readmeBlocks);
+await fillFile('gitlab-components/README.md', gitlabBlocks);

@@ -1,0 +1,53 @@
+import { InputError, UserError } from '../core/errors.ts';
+import type { ActionDefinition } from '../definition.ts';
+
+export interface ParsedArgs {
+  flags: Map<string, string>;
+  json: boolean;
+  help: boolean;
+  sha?: string;
+  ref?: string;
+}
+
+/**
+ * `--name value`, `--name=value`; a boolean input may stand alone (`--dry-run`). Repeating a list
+ * input adds lines (`--tags type=sha --tags type=raw,value=x`). Unknown flags are errors.
+ */
+export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedArgs {
+  const parsed: ParsedArgs = { flags: new Map(), json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--'))
+      throw new UserError(`Unexpected argument '${arg}' (inputs are given as --<input> <value>)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    if (name === 'json' || name === 'help') {
+      parsed[name] = true;
+      continue;
+    }
+    const spec = definition.inputs[name];
+    const isGlobal = name === 'sha' || name === 'ref';
+    if (!spec && !isGlobal) {
+      throw new UserError(
+        `Unknown option '--${name}' for ${definition.name} (see golden-actions ${definition.name} --help)`,
+      );
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (spec?.type === 'boolean' && (next === undefined || next.startsWith('--'))) value = 'true';
+      else if (next === undefined) throw new InputError(name, 'needs a value');
+      else value = argv[++i];
+    }
+    if (isGlobal) parsed[name as 'sha' | 'ref'] = value;
+    else {
+      const previous = parsed.flags.get(name);
+      parsed.flags.set(
+        name,
+        previous !== undefined && spec?.type === 'list' ? `${previous}\n${value}` : value!,
+      );
+    }
+  }
+  return parsed;
+}

@@ -1,0 +1,46 @@
+import { actions } from '../../actions/index.ts';
+import { UserError } from '../core/errors.ts';
+import { CliPlatform } from '../platform/cli.ts';
+import { GitLabPlatform } from '../platform/gitlab.ts';
+import { runAction } from '../runner.ts';
+import { parseArgs } from './args.ts';
+import { actionHelp, mainHelp } from './help.ts';
+
+declare const GOLDEN_ACTIONS_VERSION: string;
+const version = typeof GOLDEN_ACTIONS_VERSION === 'string' ? GOLDEN_ACTIONS_VERSION : 'dev';
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const definitions = actions.map((a) => a.definition);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp(definitions, version));
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const entry = actions.find((a) => a.definition.name === name);
+  if (!entry) {
+    process.stderr.write(
+      `error: unknown action '${name}'. Actions: ${definitions.map((d) => d.name).join(', ')}\n`,
+    );
+    return 2;
+  }
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(entry.definition, rest);
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof UserError ? error.message : String(error)}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(actionHelp(entry.definition));
+    return 0;
+  }
+  const options = { flags: args.flags, json: args.json, sha: args.sha, ref: args.ref };
+  const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
+  return runAction(await entry.load(), platform);
+}
+
+process.exitCode = await main(process.argv.slice(2));

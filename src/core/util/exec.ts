@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import type { Logger } from '../log.ts';
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, then closed. The way secrets reach a program: never argv. */
+  input?: string | Buffer;
+  /** Stream each output line to this logger (at info level) while the program runs. */
+  logger?: Logger;
+  /** Resolve instead of throwing when the exit code is non-zero. */
+  allowFailure?: boolean;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class ExecError extends Error {
+  override name = 'ExecError';
+  constructor(
+    readonly command: string,
+    readonly result: ExecResult,
+  ) {
+    const tail = lastLines(result.stderr || result.stdout, 20);
+    super(`${command} exited with code ${result.code}${tail ? `:\n${tail}` : ''}`);
+  }
+}
+
+/** Runs a program with an argument array. There is deliberately no shell form. */
+export function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const display = [file, ...args].join(' ');
+  options.logger?.debug(`$ ${display}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const stream = options.logger ? lineStreamer(options.logger) : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      stream?.(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      stream?.(chunk);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new Error(`${file}: program not found on PATH`) : error);
+    });
+    child.on('close', (code, signal) => {
+      stream?.(null);
+      const result = {
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
+      if (result.code !== 0 && !options.allowFailure) reject(new ExecError(file, result));
+      else resolve(result);
+    });
+    child.stdin.on('error', () => {
+      // The program may exit before reading stdin; its exit code tells the story.
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+function lineStreamer(logger: Logger): (chunk: Buffer | null) => void {
+  let pending = '';
+  return (chunk) => {
+    if (chunk === null) {
+      if (pending) logger.info(pending);
+      pending = '';
+      return;
+    }
+    pending += chunk.toString('utf8');
+    const lines = pending.split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) logger.info(line);
+  };
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}

@@ -1,0 +1,142 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunContext } from '../core/context.ts';
+import { UserError } from '../core/errors.ts';
+import { commitTime, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
+import type { Logger, SourcePosition } from '../core/log.ts';
+import { type Platform, Redactor } from './platform.ts';
+
+export interface CliOptions {
+  /** Inputs given as flags, by input name. */
+  flags: Map<string, string>;
+  json: boolean;
+  sha?: string;
+  ref?: string;
+  env?: NodeJS.ProcessEnv;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/** Environment variable that supplies an input when no flag does: GA_INPUT_ROLE_TO_ASSUME. */
+export const inputVariable = (name: string) => `GA_INPUT_${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+
+/**
+ * The terminal (and any CI without its own adapter): inputs from flags or GA_INPUT_* variables,
+ * logs on stderr, outputs on stdout at the end, context from git in the working directory.
+ */
+export class CliPlatform implements Platform {
+  readonly name: RunContext['platform'] = 'cli';
+  protected readonly redactor = new Redactor();
+  protected readonly outputs = new Map<string, { value: string; dotenv?: string }>();
+  protected readonly env: NodeJS.ProcessEnv;
+  protected readonly out: (text: string) => void;
+  protected readonly err: (text: string) => void;
+
+  constructor(protected readonly options: CliOptions) {
+    this.env = options.env ?? process.env;
+    this.out = options.stdout ?? ((text) => process.stdout.write(text));
+    this.err = options.stderr ?? ((text) => process.stderr.write(text));
+  }
+
+  readonly log: Logger = {
+    info: (message) => this.write(message),
+    debug: (message) => {
+      if (this.env.GA_DEBUG === 'true' || this.env.RUNNER_DEBUG === '1') this.write(`debug: ${message}`);
+    },
+    warning: (message, where) => this.write(`warning: ${position(where)}${message}`),
+    error: (message, where) => this.write(`error: ${position(where)}${message}`),
+    group: async (title, fn) => {
+      this.sectionStart(title);
+      try {
+        return await fn();
+      } finally {
+        this.sectionEnd(title);
+      }
+    },
+  };
+
+  protected write(line: string): void {
+    this.err(`${this.redactor.redact(line)}\n`);
+  }
+
+  protected sectionStart(title: string): void {
+    this.write(`==> ${title}`);
+  }
+
+  protected sectionEnd(_title: string): void {}
+
+  input(name: string): string | undefined {
+    return this.options.flags.get(name) ?? this.env[inputVariable(name)];
+  }
+
+  mask(value: string): void {
+    this.redactor.add(value);
+  }
+
+  setOutput(name: string, value: string, dotenv?: string): void {
+    this.outputs.set(name, { value: this.redactor.redact(value), dotenv });
+  }
+
+  summary(markdown: string): void {
+    this.log.info(markdown);
+  }
+
+  async idToken(audience: string): Promise<string> {
+    const token = this.env.GA_ID_TOKEN;
+    if (!token) {
+      throw new UserError(
+        `No OIDC token for audience '${audience}': set GA_ID_TOKEN, or leave role-to-assume empty to use the AWS SDK's default credentials.`,
+      );
+    }
+    this.mask(token);
+    return token;
+  }
+
+  async context(): Promise<RunContext> {
+    const cwd = process.cwd();
+    const workspace = (await repositoryRoot(cwd)) ?? cwd;
+    const sha = this.options.sha ?? (await headSha(workspace));
+    if (!sha)
+      throw new UserError(
+        `Cannot tell the commit: ${workspace} is not a git checkout with commits (pass --sha)`,
+      );
+    const ref = this.options.ref ?? (await headRef(workspace)) ?? '';
+    return {
+      platform: 'cli',
+      workspace,
+      tempDir: await mkdtemp(join(this.env.RUNNER_TEMP || tmpdir(), 'golden-actions-')),
+      sha,
+      ref,
+      event: ref.startsWith('refs/tags/') ? 'tag' : 'push',
+      commitTime: await commitTime(workspace, sha),
+    };
+  }
+
+  fail(message: string): void {
+    this.write(`error: ${message}`);
+  }
+
+  async finish(): Promise<void> {
+    if (this.options.json) {
+      const object = Object.fromEntries([...this.outputs].map(([name, { value }]) => [name, value]));
+      this.out(`${JSON.stringify(object, null, 2)}\n`);
+    } else {
+      for (const [name, { value }] of this.outputs) this.out(outputLine(name, value));
+    }
+    this.outputs.clear();
+  }
+}
+
+/** `name=value`, or the heredoc form GITHUB_OUTPUT uses for multi-line values (so it can be appended there). */
+export function outputLine(name: string, value: string): string {
+  if (!value.includes('\n')) return `${name}=${value}\n`;
+  let delimiter = 'EOF';
+  while (value.split('\n').includes(delimiter)) delimiter += '_';
+  return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+}
+
+function position(where?: SourcePosition): string {
+  if (!where) return '';
+  return `${where.file}${where.line ? `:${where.line}` : ''}${where.column ? `:${where.column}` : ''}: `;
+}

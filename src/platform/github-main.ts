@@ -1,0 +1,8 @@
+import type { ActionModule } from '../definition.ts';
+import { runAction } from '../runner.ts';
+import { GitHubPlatform } from './github.ts';
+
+/** Entry of every GitHub Action bundle. */
+export async function runOnGitHub(action: ActionModule): Promise<void> {
+  process.exitCode = await runAction(action, new GitHubPlatform());
+}

@@ -1,0 +1,110 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../core/context.ts';
+import { UserError } from '../core/errors.ts';
+import { type CliOptions, CliPlatform } from './cli.ts';
+
+const ESC = '\u001b[0K';
+
+/**
+ * GitLab CI/CD: the CLI with the job's context. Inputs come from the component's GA_INPUT_*
+ * variables, outputs also go to a dotenv report, the OIDC token from an `id_tokens` variable.
+ */
+export class GitLabPlatform extends CliPlatform {
+  override readonly name = 'gitlab' as const;
+  private readonly summaries: string[] = [];
+  private sections = 0;
+
+  constructor(options: CliOptions) {
+    super(options);
+  }
+
+  protected override sectionStart(title: string): void {
+    const id = `golden_actions_${++this.sections}`;
+    this.err(`${ESC}section_start:${Math.floor(Date.now() / 1000)}:${id}[collapsed=true]\r${ESC}${title}\n`);
+  }
+
+  protected override sectionEnd(): void {
+    const id = `golden_actions_${this.sections}`;
+    this.err(`${ESC}section_end:${Math.floor(Date.now() / 1000)}:${id}\r${ESC}\n`);
+  }
+
+  override summary(markdown: string): void {
+    this.summaries.push(markdown);
+  }
+
+  override async idToken(audience: string): Promise<string> {
+    const variable = this.env.GA_ID_TOKEN_VARIABLE || 'GITLAB_OIDC_TOKEN';
+    const token = this.env[variable];
+    if (!token) {
+      throw new UserError(
+        `No OIDC token in $${variable}: declare it in the job as \`id_tokens: { ${variable}: { aud: ${audience} } }\`.`,
+      );
+    }
+    this.mask(token);
+    return token;
+  }
+
+  override async context(): Promise<RunContext> {
+    const env = this.env;
+    const workspace = env.CI_PROJECT_DIR || process.cwd();
+    const tag = env.CI_COMMIT_TAG;
+    const mr = env.CI_MERGE_REQUEST_IID;
+    const branch = env.CI_COMMIT_BRANCH || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME;
+    const ref =
+      this.options.ref ??
+      (tag ? `refs/tags/${tag}` : mr ? `refs/merge-requests/${mr}/head` : `refs/heads/${branch ?? ''}`);
+    const timestamp = env.CI_COMMIT_TIMESTAMP
+      ? Math.floor(Date.parse(env.CI_COMMIT_TIMESTAMP) / 1000)
+      : undefined;
+    return {
+      platform: 'gitlab',
+      workspace,
+      tempDir: await mkdtemp(join(env.RUNNER_TEMP_PROJECT_DIR || tmpdir(), 'golden-actions-')),
+      sha: this.options.sha ?? env.CI_COMMIT_SHA ?? '',
+      ref,
+      event: gitlabEvent(env.CI_PIPELINE_SOURCE ?? '', Boolean(tag)),
+      repository: env.CI_PROJECT_PATH,
+      serverUrl: env.CI_SERVER_URL,
+      apiUrl: env.CI_API_V4_URL,
+      defaultBranch: env.CI_DEFAULT_BRANCH,
+      before: env.CI_COMMIT_BEFORE_SHA,
+      baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
+      pullRequest: mr ? Number(mr) : undefined,
+      commitTime: Number.isFinite(timestamp) ? timestamp : undefined,
+      token: env.CI_JOB_TOKEN,
+    };
+  }
+
+  override async finish(): Promise<void> {
+    const dotenvPath = this.env.GA_DOTENV;
+    if (dotenvPath) {
+      const lines: string[] = [];
+      for (const [name, { value, dotenv }] of this.outputs) {
+        if (!dotenv) continue;
+        const flat = value.split('\n').filter(Boolean).join(',');
+        if (/\s/.test(flat)) {
+          this.log.warning(`output '${name}' has white space and cannot go into the dotenv report`);
+          continue;
+        }
+        lines.push(`${dotenv}=${flat}`);
+      }
+      const file = resolve(this.env.CI_PROJECT_DIR || process.cwd(), dotenvPath);
+      await writeFile(file, lines.length ? `${lines.join('\n')}\n` : '');
+    }
+    if (this.summaries.length) {
+      await this.log.group('Summary', async () => this.log.info(this.summaries.join('\n')));
+    }
+    await super.finish();
+  }
+}
+
+function gitlabEvent(source: string, isTag: boolean): RunContext['event'] {
+  if (isTag) return 'tag';
+  if (source === 'merge_request_event' || source === 'external_pull_request_event') return 'pull_request';
+  if (source === 'push') return 'push';
+  if (source === 'schedule') return 'schedule';
+  if (source === 'web' || source === 'api' || source === 'trigger' || source === 'pipeline') return 'manual';
+  return 'other';
+}

@@ -1,0 +1,49 @@
+import { rm } from 'node:fs/promises';
+import { UserError } from './core/errors.ts';
+import type { ActionModule } from './definition.ts';
+import { parseInputs } from './inputs.ts';
+import type { Platform } from './platform/platform.ts';
+
+/** Runs one action on one platform. Returns the process exit code; never throws. */
+export async function runAction(action: ActionModule, platform: Platform): Promise<number> {
+  const { definition } = action;
+  let tempDir: string | undefined;
+  try {
+    const inputs = parseInputs(
+      definition,
+      (name) => platform.input(name),
+      (value) => platform.mask(value),
+    );
+    if (!definition.ready) {
+      throw new UserError(`${definition.name} is not implemented yet in this version of golden-actions`);
+    }
+    const context = await platform.context();
+    tempDir = context.tempDir;
+    const outputs = await action.run({
+      inputs,
+      context,
+      log: platform.log,
+      mask: (value) => platform.mask(value),
+      idToken: (audience) => platform.idToken(audience),
+      summary: (markdown) => platform.summary(markdown),
+      setOutput: (name, value) => platform.setOutput(name, value, definition.outputs[name]?.dotenv),
+    });
+    for (const [name, value] of Object.entries(outputs)) {
+      platform.setOutput(name, value, definition.outputs[name]?.dotenv);
+    }
+    await platform.finish();
+    return 0;
+  } catch (error) {
+    platform.fail(describe(error));
+    await platform.finish().catch(() => {});
+    return 1;
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof UserError) return error.message;
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
