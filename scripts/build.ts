@@ -3,7 +3,7 @@
  * with esbuild. Shared code and the lazily loaded AWS SDK land in dist/chunks/, so each action
  * loads only what its path needs.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -32,7 +32,9 @@ const githubEntries: Plugin = {
   },
 };
 
-await rm(join(root, 'dist'), { recursive: true, force: true });
+// Build beside dist/ and swap at the end, so a failed build leaves the last good bundles in place.
+const staging = join(root, '.dist-staging');
+await rm(staging, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: [
@@ -42,13 +44,16 @@ const result = await build({
     })),
     { in: 'src/cli/main.ts', out: 'cli/index' },
   ],
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // ESM builds first: they keep named exports across lazy import() chunks (the AWS SDK's CommonJS
+  // build would arrive as a bare default export) and tree-shake better.
+  mainFields: ['module', 'main'],
   target: 'node20',
-  minify: true,
+  minify: process.env.GA_NO_MINIFY !== '1',
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { GOLDEN_ACTIONS_VERSION: JSON.stringify(pkg.version) },
@@ -59,9 +64,14 @@ const result = await build({
   logLevel: 'warning',
 });
 // The bundles are ESM whatever package.json around them says.
-await writeFile(join(root, 'dist/package.json'), '{ "type": "module" }\n');
+await writeFile(join(staging, 'package.json'), '{ "type": "module" }\n');
+await rm(join(root, 'dist'), { recursive: true, force: true });
+await rename(staging, join(root, 'dist'));
 
 const sizes = Object.entries(result.metafile.outputs)
   .filter(([file]) => file.endsWith('.js'))
-  .map(([file, meta]) => `${(meta.bytes / 1024).toFixed(0).padStart(6)} kB  ${file}`);
+  .map(
+    ([file, meta]) =>
+      `${(meta.bytes / 1024).toFixed(0).padStart(6)} kB  ${file.replace('.dist-staging', 'dist')}`,
+  );
 console.log(sizes.join('\n'));

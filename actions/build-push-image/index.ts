@@ -1,8 +1,171 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { InputError, UserError } from '../../src/core/errors.ts';
+import type { BuildRequest } from '../../src/core/image/builders/builder.ts';
+import { selectBuilder } from '../../src/core/image/builders/select.ts';
+import { imageForCommit } from '../../src/core/image/existing.ts';
+import { generateTags } from '../../src/core/image/tags.ts';
+import { RegistryClient } from '../../src/core/registry/client.ts';
+import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
+import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { definition } from './definition.ts';
 
 export { definition };
 
-export async function run(_args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
-  throw new Error('build-push-image: work in progress');
+const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+
+export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
+  const { inputs, context, log } = args;
+  // Everything that can be checked without the network is checked first: bad input pushes nothing.
+  if (!REPOSITORY.test(inputs.repository)) {
+    throw new InputError(
+      'repository',
+      `'${inputs.repository}' is not a valid repository name (lowercase, a-z0-9 and ._-/ separators)`,
+    );
+  }
+  const buildContext = insideWorkspace(context.workspace, inputs.context, 'context');
+  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
+    throw new InputError('context', `${inputs.context} is not a folder`);
+  }
+  const dockerfile = inputs.dockerfile
+    ? insideWorkspace(context.workspace, inputs.dockerfile, 'dockerfile')
+    : join(buildContext, 'Dockerfile');
+  if (!existsSync(dockerfile)) {
+    throw new InputError(
+      'dockerfile',
+      `${relative(context.workspace, dockerfile) || dockerfile} does not exist`,
+    );
+  }
+  const { tags, skipped } = generateTags(inputs.tags, {
+    sha: context.sha,
+    commitTime: context.commitTime,
+    ref: context.ref,
+    pullRequest: context.pullRequest,
+  });
+  for (const { rule, reason } of skipped) log.info(`tag rule '${rule}' gives no tag: ${reason}`);
+  if (tags.length === 0) {
+    throw new InputError(
+      'tags',
+      `no rule produced a tag for ${context.ref || 'this run'} (add e.g. type=timestamp-sha)`,
+    );
+  }
+  const builder = await selectBuilder(inputs.builder as 'auto' | 'docker' | 'buildah');
+
+  const target = await resolveRegistry(registryTargetOptions(inputs, args, awsRegion(inputs)));
+  const image = `${target.host}/${inputs.repository}`;
+  const references = tags.map((tag) => `${image}:${tag}`);
+  const client = new RegistryClient(
+    target.host,
+    { username: target.username, password: target.password },
+    { logger: log },
+  );
+  const outputs = {
+    image,
+    tag: tags[0]!,
+    tags: references.join('\n'),
+    digest: '',
+    'image-ref': '',
+    built: 'false',
+  };
+
+  if (inputs['if-exists'] === 'skip' && inputs.push) {
+    const existing = await imageForCommit(client, inputs.repository, tags[0]!, context.sha);
+    if (existing) {
+      log.info(
+        `${image}:${tags[0]} already holds ${existing}, built from ${context.sha.slice(0, 7)}: not building again`,
+      );
+      if (!inputs['dry-run']) await retag(client, inputs.repository, tags[0]!, tags.slice(1));
+      args.summary(summary({ ...outputs, digest: existing }, 'reused (already pushed for this commit)'));
+      return { ...outputs, digest: existing, 'image-ref': `${image}@${existing}` };
+    }
+  }
+
+  const push = inputs.push && !inputs['dry-run'];
+  const request: BuildRequest = {
+    context: buildContext,
+    dockerfile,
+    references,
+    buildArgs: inputs['build-args'],
+    labels: {
+      ...commitLabels(context, inputs.repository),
+      ...Object.fromEntries(inputs.labels.map((line) => splitLabel(line))),
+    },
+    target: inputs.target || undefined,
+    platforms: inputs.platforms,
+    push,
+    cache: inputs.cache ? (builder.name === 'docker' ? `${image}:buildcache` : image) : undefined,
+    timestamp: context.commitTime,
+    login: { host: target.host, username: target.username, password: target.password },
+    insecure: isLoopbackHost(target.host),
+    workDir: context.tempDir,
+    log,
+  };
+  log.info(`${builder.name}: building ${references.join(', ')}${push ? ' and pushing' : ''}`);
+  await builder.build(request);
+  if (!push) {
+    const why = inputs['dry-run'] ? 'dry-run: would push' : 'push: false, not pushed';
+    log.info(`${why} ${references.join(', ')}`);
+    args.summary(summary({ ...outputs, built: 'true' }, why));
+    return { ...outputs, built: 'true' };
+  }
+  const digest = await client.manifestDigest(inputs.repository, tags[0]!);
+  if (!digest) throw new UserError(`pushed ${references[0]}, but ${target.host} does not serve it`);
+  const result = { ...outputs, digest, 'image-ref': `${image}@${digest}`, built: 'true' };
+  args.summary(summary(result, 'built and pushed'));
+  return result;
+}
+
+function insideWorkspace(workspace: string, path: string, input: string): string {
+  const absolute = resolve(workspace, path);
+  const rel = relative(workspace, absolute);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new InputError(input, `${path} is outside the workspace ${workspace}`);
+  return absolute;
+}
+
+function splitLabel(line: string): [string, string] {
+  const eq = line.indexOf('=');
+  if (eq <= 0) throw new InputError('labels', `'${line}' is not key=value`);
+  return [line.slice(0, eq), line.slice(eq + 1)];
+}
+
+/** OCI labels from the commit. `created` is the commit time, so a rebuild reproduces the image. */
+function commitLabels(context: RunArgs<unknown>['context'], repository: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.revision': context.sha,
+    'org.opencontainers.image.title': repository.split('/').pop()!,
+  };
+  if (context.commitTime !== undefined) {
+    labels['org.opencontainers.image.created'] = new Date(context.commitTime * 1000).toISOString();
+  }
+  if (context.serverUrl && context.repository) {
+    labels['org.opencontainers.image.source'] = `${context.serverUrl}/${context.repository}`;
+  }
+  return labels;
+}
+
+/** Points the other tags at the primary tag's manifest: no rebuild, no layer upload. */
+async function retag(client: RegistryClient, repository: string, from: string, to: string[]): Promise<void> {
+  if (to.length === 0) return;
+  const manifest = await client.getManifest(repository, from);
+  if (!manifest) return;
+  for (const tag of to) await client.putManifest(repository, tag, manifest.body, manifest.mediaType);
+}
+
+function summary(outputs: Record<string, string>, what: string): string {
+  return [
+    `### build-push-image: ${what}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| image | \`${outputs.image}\` |`,
+    `| tags | ${outputs
+      .tags!.split('\n')
+      .map((t) => `\`${t.split(':').pop()}\``)
+      .join(' ')} |`,
+    `| digest | \`${outputs.digest || '(not pushed)'}\` |`,
+    '',
+  ].join('\n');
 }

@@ -16,8 +16,11 @@ export const registryInputs = {
     default: 'golden-actions',
   },
   audience: {
-    description: 'Audience of the OIDC token exchanged with STS.',
+    description:
+      'Audience (`aud`) of the OIDC token exchanged with STS; must be an audience of the IAM OIDC provider.',
     default: 'sts.amazonaws.com',
+    // GitLab's convention (its AWS guide, IAM providers set up for GitLab): the instance URL.
+    gitlabDefault: 'https://$CI_SERVER_FQDN',
   },
   registry: {
     description:

@@ -1,2 +1,2 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as i}from"../chunks/chunk-DX2OAQHI.js";import"../chunks/chunk-S6YJF57C.js";import{b as o}from"../chunks/chunk-ZUABR5FZ.js";import"../chunks/chunk-3352LWGN.js";import"../chunks/chunk-G3NPE4Z4.js";import"../chunks/chunk-NYRTOUVY.js";await i(o);
+import{b as o}from"../chunks/chunk-A3NPALCX.js";import{a as i}from"../chunks/chunk-IQS45XEC.js";import"../chunks/chunk-7LB4CVWD.js";import"../chunks/chunk-UV5CIS3G.js";import"../chunks/chunk-FSBVKFNO.js";import"../chunks/chunk-7RFRVIFE.js";import"../chunks/chunk-NYRTOUVY.js";await i(o);

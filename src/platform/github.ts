@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
+import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
+import { appendSummary, type CommandProperties, fileCommand, issueCommand } from './github-commands.ts';
 import { type Platform, Redactor } from './platform.ts';
 
 /** GitHub Actions: inputs from INPUT_*, file commands for outputs, OIDC from the runner. */
@@ -15,11 +17,18 @@ export class GitHubPlatform implements Platform {
   private readonly summaryParts: string[] = [];
 
   readonly log: Logger = {
-    info: (message) => core.info(this.redactor.redact(message)),
-    debug: (message) => core.debug(this.redactor.redact(message)),
-    warning: (message, where) => core.warning(this.redactor.redact(message), annotation(where)),
-    error: (message, where) => core.error(this.redactor.redact(message), annotation(where)),
-    group: (title, fn) => core.group(title, fn),
+    info: (message) => writeInert(this.redactor.redact(message)),
+    debug: (message) => issueCommand('debug', this.redactor.redact(message)),
+    warning: (message, where) => issueCommand('warning', this.redactor.redact(message), annotation(where)),
+    error: (message, where) => issueCommand('error', this.redactor.redact(message), annotation(where)),
+    group: async (title, fn) => {
+      issueCommand('group', title);
+      try {
+        return await fn();
+      } finally {
+        issueCommand('endgroup', '');
+      }
+    },
   };
 
   input(name: string): string | undefined {
@@ -27,11 +36,11 @@ export class GitHubPlatform implements Platform {
   }
 
   mask(value: string): void {
-    for (const part of this.redactor.add(value)) core.setSecret(part);
+    for (const part of this.redactor.add(value)) issueCommand('add-mask', part);
   }
 
   setOutput(name: string, value: string): void {
-    core.setOutput(name, this.redactor.redact(value));
+    fileCommand('GITHUB_OUTPUT', name, this.redactor.redact(value));
   }
 
   summary(markdown: string): void {
@@ -44,6 +53,7 @@ export class GitHubPlatform implements Platform {
         'No OIDC token available: add `permissions: id-token: write` to the workflow or job (fork pull requests never get one).',
       );
     }
+    const core = await import('@actions/core');
     const token = await core.getIDToken(audience);
     this.mask(token);
     return token;
@@ -73,24 +83,41 @@ export class GitHubPlatform implements Platform {
       before: typeof payload.before === 'string' ? payload.before : undefined,
       baseRef: env.GITHUB_BASE_REF || pr?.base?.ref || undefined,
       pullRequest: pr?.number,
-      commitTime: head?.timestamp ? Math.floor(Date.parse(head.timestamp) / 1000) : undefined,
+      // Git's committer time first (what the CLI and GitLab read too); the payload when there is no checkout.
+      commitTime:
+        (await commitTime(workspace, env.GITHUB_SHA ?? '')) ??
+        (head?.timestamp ? Math.floor(Date.parse(head.timestamp) / 1000) : undefined),
     };
   }
 
   fail(message: string): void {
-    core.setFailed(this.redactor.redact(message));
+    issueCommand('error', this.redactor.redact(message));
+    process.exitCode = 1;
   }
 
   async finish(): Promise<void> {
-    if (this.summaryParts.length === 0 || !process.env.GITHUB_STEP_SUMMARY) return;
-    await core.summary.addRaw(this.summaryParts.join('\n'), true).write();
+    if (this.summaryParts.length === 0) return;
+    appendSummary(this.summaryParts.join('\n'));
     this.summaryParts.length = 0;
   }
 }
 
-function annotation(where?: SourcePosition): core.AnnotationProperties | undefined {
+/**
+ * Prints a line the runner must not read as a workflow command: a build log or a file name that
+ * contains `::set-env::`-like text is shown, not obeyed.
+ */
+function writeInert(text: string): void {
+  if (!text.includes('::')) {
+    process.stdout.write(`${text}\n`);
+    return;
+  }
+  const token = randomUUID();
+  process.stdout.write(`::stop-commands::${token}\n${text}\n::${token}::\n`);
+}
+
+function annotation(where?: SourcePosition): CommandProperties | undefined {
   if (!where) return undefined;
-  return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
+  return { file: where.file, line: where.line, col: where.column, title: where.title };
 }
 
 function readEvent(path: string | undefined): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
+import { commitTime } from '../core/git/info.ts';
 import { type CliOptions, CliPlatform } from './cli.ts';
 
 const ESC = '\u001b[0K';
@@ -55,6 +56,7 @@ export class GitLabPlatform extends CliPlatform {
     const ref =
       this.options.ref ??
       (tag ? `refs/tags/${tag}` : mr ? `refs/merge-requests/${mr}/head` : `refs/heads/${branch ?? ''}`);
+    const sha = this.options.sha ?? env.CI_COMMIT_SHA ?? '';
     const timestamp = env.CI_COMMIT_TIMESTAMP
       ? Math.floor(Date.parse(env.CI_COMMIT_TIMESTAMP) / 1000)
       : undefined;
@@ -62,7 +64,7 @@ export class GitLabPlatform extends CliPlatform {
       platform: 'gitlab',
       workspace,
       tempDir: await mkdtemp(join(env.RUNNER_TEMP_PROJECT_DIR || tmpdir(), 'golden-actions-')),
-      sha: this.options.sha ?? env.CI_COMMIT_SHA ?? '',
+      sha,
       ref,
       event: gitlabEvent(env.CI_PIPELINE_SOURCE ?? '', Boolean(tag)),
       repository: env.CI_PROJECT_PATH,
@@ -72,7 +74,7 @@ export class GitLabPlatform extends CliPlatform {
       before: env.CI_COMMIT_BEFORE_SHA,
       baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
       pullRequest: mr ? Number(mr) : undefined,
-      commitTime: Number.isFinite(timestamp) ? timestamp : undefined,
+      commitTime: (await commitTime(workspace, sha)) ?? (Number.isFinite(timestamp) ? timestamp : undefined),
       token: env.CI_JOB_TOKEN,
     };
   }

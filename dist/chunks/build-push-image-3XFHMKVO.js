@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as b}from"./chunk-K2B6RU4B.js";import{a}from"./chunk-FOILMNRU.js";import"./chunk-G3NPE4Z4.js";import"./chunk-NYRTOUVY.js";export{a as definition,b as run};
