@@ -1,0 +1,435 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { isRetryableStatus, isTransientNetworkError, type RetryOptions, retry } from '../util/retry.ts';
+import { registryBaseUrl, registryHost } from './hosts.ts';
+
+/** Manifest types we accept when reading: OCI and Docker v2, single images and indexes. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
+export interface RegistryClientOptions {
+  logger?: Logger;
+  /** Tuning of the retry loop (defaults: 4 attempts, full jitter from 500 ms, capped at 10 s). */
+  retry?: Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs' | 'sleep'>>;
+  /** Per-request time-out in ms (default 5 minutes: blobs can be large). */
+  timeoutMs?: number;
+}
+
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  body: Buffer;
+}
+
+/** A registry answered with a status we cannot proceed from. Names registry, repository and status. */
+export class RegistryError extends UserError {
+  override name = 'RegistryError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export function sha256Digest(data: Buffer): string {
+  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parses `Bearer realm="…",service="…",scope="repository:a:pull,push"` (quoted values may hold commas). */
+export function parseChallenge(header: string | null | undefined): Challenge | undefined {
+  const match = header ? /^\s*(\w+)\s*(.*)$/s.exec(header) : null;
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  for (const m of match[2]!.matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+    params[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!;
+  }
+  return { scheme: match[1]!.toLowerCase(), params };
+}
+
+/** An HTTP status worth another attempt, carried through the retry loop. */
+class RetryableStatus extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+interface Call {
+  repository: string;
+  method: string;
+  url: string;
+  /** What we were doing, for messages: "push manifest app:1.0". */
+  what: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** Follow 3xx (GET/HEAD only); credentials are only sent back to the registry's own origin. */
+  follow?: boolean;
+}
+
+/**
+ * A small OCI distribution client over fetch: Basic auth and Bearer token challenges (ghcr.io,
+ * Docker Hub), retries on 5xx/429/network errors, digests checked on everything read.
+ */
+export class RegistryClient {
+  readonly host: string;
+  private readonly base: string;
+  private readonly log: Logger;
+  private useBasic = false;
+  /** Bearer tokens per repository (their scope is per repository). */
+  private readonly tokens = new Map<string, string>();
+
+  private readonly auth?: RegistryAuth;
+
+  constructor(
+    host: string,
+    auth?: RegistryAuth,
+    private readonly options: RegistryClientOptions = {},
+  ) {
+    // An empty username means anonymous access, as an unset registry-username does.
+    this.auth = auth?.username ? { username: auth.username, password: auth.password } : undefined;
+    this.host = registryHost(host);
+    this.base = registryBaseUrl(host);
+    this.log = options.logger ?? silentLogger;
+  }
+
+  /** The digest `repo:ref` points at, or undefined when the registry has no such manifest. */
+  async manifestDigest(repository: string, ref: string): Promise<string | undefined> {
+    const res = await this.request({
+      repository,
+      method: 'HEAD',
+      url: this.url(repository, 'manifests', ref),
+      what: `look up ${repository}:${ref}`,
+      headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+      follow: true,
+    });
+    if (res.status === 404) return undefined;
+    await this.expect(res, [200], 'look up', repository, ref);
+    const digest = res.headers.get('docker-content-digest');
+    if (digest) return digest;
+    return (await this.getManifest(repository, ref))?.digest;
+  }
+
+  async getManifest(repository: string, ref: string): Promise<Manifest | undefined> {
+    const res = await this.request({
+      repository,
+      method: 'GET',
+      url: this.url(repository, 'manifests', ref),
+      what: `read manifest ${repository}:${ref}`,
+      headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+      follow: true,
+    });
+    if (res.status === 404) return undefined;
+    await this.expect(res, [200], 'read manifest', repository, ref);
+    const body = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(body);
+    if (ref.startsWith('sha256:') && ref !== digest) {
+      throw new RegistryError(
+        `${this.host} served manifest ${repository}@${ref} with content digest ${digest}`,
+        200,
+      );
+    }
+    const mediaType =
+      res.headers.get('content-type')?.split(';')[0]?.trim() ||
+      (JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ||
+      MANIFEST_MEDIA_TYPES[0]!;
+    return { digest, mediaType, body };
+  }
+
+  /** Pushes a manifest under a tag (or its digest) and returns its digest. */
+  async putManifest(repository: string, ref: string, body: Buffer, mediaType: string): Promise<string> {
+    const res = await this.request({
+      repository,
+      method: 'PUT',
+      url: this.url(repository, 'manifests', ref),
+      what: `push manifest ${repository}:${ref}`,
+      headers: { 'content-type': mediaType },
+      body,
+    });
+    await this.expect(res, [200, 201], 'push manifest', repository, ref);
+    await res.body?.cancel();
+    const digest = sha256Digest(body);
+    const served = res.headers.get('docker-content-digest');
+    if (served?.startsWith('sha256:') && served !== digest) {
+      throw new RegistryError(
+        `${this.host} stored manifest ${repository}:${ref} as ${served}, expected ${digest}`,
+        res.status,
+      );
+    }
+    return digest;
+  }
+
+  async blobExists(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request({
+      repository,
+      method: 'HEAD',
+      url: this.url(repository, 'blobs', digest),
+      what: `look up blob ${repository}@${digest}`,
+      follow: true,
+    });
+    if (res.status === 404) return false;
+    await this.expect(res, [200], 'look up blob', repository, digest);
+    return true;
+  }
+
+  /** Uploads a blob unless the registry already holds it (POST, then one monolithic PUT). */
+  async uploadBlob(repository: string, data: Buffer): Promise<{ digest: string; size: number }> {
+    const digest = sha256Digest(data);
+    const result = { digest, size: data.length };
+    if (await this.blobExists(repository, digest)) {
+      this.log.debug(`${this.host}/${repository}: blob ${digest} already present`);
+      return result;
+    }
+    // POST and PUT are one unit: a failed PUT may have spent the upload session, so retry both.
+    await this.withRetry(async () => {
+      const start = await this.send({
+        repository,
+        method: 'POST',
+        url: `${this.base}/v2/${repository}/blobs/uploads/`,
+        what: `start blob upload to ${repository}`,
+        headers: { 'content-length': '0' },
+      });
+      await this.expect(start, [202], 'start blob upload to', repository);
+      await start.body?.cancel();
+      const location = start.headers.get('location');
+      if (!location) {
+        throw new RegistryError(`${this.host} gave no upload location for ${repository}`, start.status);
+      }
+      const target = new URL(location, `${this.base}/v2/${repository}/blobs/uploads/`);
+      target.searchParams.set('digest', digest);
+      const put = await this.send({
+        repository,
+        method: 'PUT',
+        url: target.toString(),
+        what: `upload blob ${digest} to ${repository}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: data,
+      });
+      await this.expect(put, [201, 204], 'upload blob to', repository, digest);
+      await put.body?.cancel();
+    });
+    return result;
+  }
+
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    const res = await this.request({
+      repository,
+      method: 'GET',
+      url: this.url(repository, 'blobs', digest),
+      what: `read blob ${repository}@${digest}`,
+      follow: true,
+    });
+    if (res.status === 404) {
+      await res.body?.cancel();
+      throw new RegistryError(`${this.host} has no blob ${digest} in repository ${repository} (404)`, 404);
+    }
+    await this.expect(res, [200], 'read blob', repository, digest);
+    const data = Buffer.from(await res.arrayBuffer());
+    if (digest.startsWith('sha256:') && sha256Digest(data) !== digest) {
+      throw new RegistryError(
+        `${this.host} served blob ${repository}@${digest} with other content`,
+        res.status,
+      );
+    }
+    return data;
+  }
+
+  private url(repository: string, kind: 'manifests' | 'blobs', ref: string): string {
+    return `${this.base}/v2/${repository}/${kind}/${encodeURIComponent(ref)}`;
+  }
+
+  private request(call: Call): Promise<Response> {
+    return this.withRetry(() => this.send(call));
+  }
+
+  private withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    const attempts = this.options.retry?.attempts ?? 4;
+    return retry(fn, {
+      attempts,
+      baseMs: this.options.retry?.baseMs ?? 500,
+      capMs: this.options.retry?.capMs ?? 10_000,
+      sleep: this.options.retry?.sleep,
+      retryable: (error) => error instanceof RetryableStatus || isTransientNetworkError(error),
+      onRetry: (error, attempt, delay) =>
+        this.log.warning(
+          `${this.host}: attempt ${attempt}/${attempts} failed (${describe(error)}); retrying in ${delay} ms`,
+        ),
+    }).catch((error: unknown) => {
+      if (error instanceof RetryableStatus) {
+        throw new RegistryError(
+          `${this.host} kept failing: ${error.detail} (after ${attempts} attempts)`,
+          error.status,
+        );
+      }
+      if (isTransientNetworkError(error)) {
+        throw new UserError(`Cannot reach registry ${this.host} (${this.base}): ${describe(error)}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  }
+
+  /** One attempt: the request, an auth challenge answered once, redirects for reads. */
+  private async send(call: Call): Promise<Response> {
+    let res = await this.fetchFollowing(call);
+    if (res.status === 401) {
+      const challenge = res.headers.get('www-authenticate');
+      const sent = this.authorization(call.repository);
+      await res.body?.cancel();
+      if (await this.answer(parseChallenge(challenge), call.repository, sent)) {
+        res = await this.fetchFollowing(call);
+      }
+    }
+    if (isRetryableStatus(res.status)) {
+      const detail = `${call.what}: ${res.status} ${res.statusText}${await errorCodes(res)}`;
+      throw new RetryableStatus(res.status, detail);
+    }
+    return res;
+  }
+
+  private async fetchFollowing(call: Call): Promise<Response> {
+    let url = call.url;
+    for (let hop = 0; ; hop++) {
+      const sameOrigin = new URL(url).origin === new URL(this.base).origin;
+      const auth = sameOrigin ? this.authorization(call.repository) : undefined;
+      const res = await fetch(url, {
+        method: call.method,
+        headers: { ...call.headers, ...(auth ? { authorization: auth } : {}) },
+        body: call.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
+      });
+      this.log.debug(`${call.method} ${redactUrl(url)} -> ${res.status}`);
+      const location = res.headers.get('location');
+      if (!call.follow || res.status < 300 || res.status > 399 || !location || hop >= 5) return res;
+      await res.body?.cancel();
+      url = new URL(location, url).toString();
+    }
+  }
+
+  private authorization(repository: string): string | undefined {
+    const token = this.tokens.get(repository);
+    if (token) return `Bearer ${token}`;
+    if (this.useBasic && this.auth) {
+      return `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
+    }
+    return undefined;
+  }
+
+  /** Learns how to authenticate from a 401; false when another try would be refused the same way. */
+  private async answer(challenge: Challenge | undefined, repository: string, sent: string | undefined) {
+    if (challenge?.scheme === 'basic') {
+      if (!this.auth || sent?.startsWith('Basic ')) return false;
+      this.useBasic = true;
+      return true;
+    }
+    if (challenge?.scheme === 'bearer' && challenge.params.realm) {
+      // Always a fresh token: the cached one may have expired or lack the scope asked for now.
+      // send() answers one challenge per attempt, so a refused token cannot loop.
+      const scope = challenge.params.scope ?? '';
+      this.tokens.set(
+        repository,
+        await this.fetchToken(challenge.params.realm, challenge.params.service, scope),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  private async fetchToken(realm: string, service: string | undefined, scope: string): Promise<string> {
+    const url = new URL(realm);
+    if (service) url.searchParams.set('service', service);
+    for (const s of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', s);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.auth) {
+      headers.authorization = `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
+    }
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+    if (isRetryableStatus(res.status)) {
+      throw new RetryableStatus(res.status, `token from ${url.origin}: ${res.status} ${res.statusText}`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new RegistryError(
+        `${this.host}: the token service ${url.origin}${url.pathname} refused ${this.auth ? `user '${this.auth.username}'` : 'anonymous access'} ` +
+          `for ${scope || 'the registry'} (${res.status} ${res.statusText}). Check registry-username/registry-password.`,
+        res.status,
+      );
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) {
+      throw new RegistryError(`${this.host}: the token service ${url.origin} returned no token`, res.status);
+    }
+    return token;
+  }
+
+  /** Throws a RegistryError (with the registry's error codes) unless the status is one of `ok`. */
+  private async expect(res: Response, ok: number[], action: string, repository: string, ref?: string) {
+    if (ok.includes(res.status)) return;
+    throw new RegistryError(this.failure(action, repository, ref, res, await errorCodes(res)), res.status);
+  }
+
+  private failure(
+    action: string,
+    repository: string,
+    ref: string | undefined,
+    res: Response,
+    codes: string,
+  ): string {
+    const subject = ref ? `${repository}${ref.startsWith('sha256:') ? '@' : ':'}${ref}` : repository;
+    let hint = '';
+    if (res.status === 401) {
+      hint = this.auth
+        ? ' The registry rejected the credentials: check registry-username/registry-password (or the AWS role).'
+        : ' The registry needs credentials: set registry-username/registry-password (or use ECR through AWS).';
+    } else if (res.status === 403) {
+      hint = ' The credentials are valid but lack permission for this repository.';
+    } else if (res.status === 404) {
+      hint = ' Does the repository exist? (ECR repositories must be created first.)';
+    }
+    return `Registry ${this.host}: cannot ${action} ${subject}: ${res.status} ${res.statusText}${codes}.${hint}`;
+  }
+}
+
+/** ` (CODE: message; …)` from an OCI error body, or '' when there is none. */
+async function errorCodes(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    const body = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
+    const parts = (body.errors ?? []).map((e) => `${e.code ?? 'ERROR'}: ${e.message ?? ''}`.slice(0, 200));
+    return parts.length ? ` (${parts.join('; ')})` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Upload URLs carry session state in the query (and presigned URLs carry signatures): drop it. */
+function redactUrl(url: string): string {
+  return url.replace(/\?.*$/, '');
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RetryableStatus) return error.detail;
+  const e = error as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return `${e.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+}

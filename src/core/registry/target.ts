@@ -1,0 +1,89 @@
+import { assumeRoleWithWebIdentity, defaultCredentials, validateRoleArn } from '../aws/credentials.ts';
+import { Ecr } from '../aws/ecr.ts';
+import { InputError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { registryHost } from './hosts.ts';
+
+export interface ResolveRegistryOptions {
+  registry: string;
+  registryUsername: string;
+  registryPassword: string;
+  /** The `aws-region` input, or the caller's environment fallback (AWS_REGION, AWS_DEFAULT_REGION). */
+  awsRegion: string;
+  roleToAssume: string;
+  roleSessionName: string;
+  audience: string;
+  /** The platform's OIDC token for an audience; called once per STS attempt. */
+  idToken: (audience: string) => Promise<string>;
+  mask: (value: string) => void;
+  log?: Logger;
+}
+
+export interface RegistryTarget {
+  /** `host[:port]`, no scheme. */
+  host: string;
+  username: string;
+  password: string;
+  /** Set when the registry is ECR, for repository lookups and creation. */
+  ecr?: Ecr;
+}
+
+/**
+ * Where to push and with which credentials: a registry named with username/password (AWS is then
+ * never touched), or ECR reached with OIDC web identity or the SDK's default chain.
+ * Every check that needs no network comes first.
+ */
+export async function resolveRegistry(options: ResolveRegistryOptions): Promise<RegistryTarget> {
+  const log = options.log ?? silentLogger;
+  const registry = registryHost(options.registry ?? '');
+  if (options.registryPassword) options.mask(options.registryPassword);
+
+  if (options.registryUsername) {
+    if (!registry) {
+      throw new InputError(
+        'registry',
+        'is required with registry-username (the host to log in to, e.g. ghcr.io)',
+      );
+    }
+    if (!options.registryPassword) {
+      throw new InputError('registry-password', 'is required with registry-username');
+    }
+    log.info(`Registry ${registry} as ${options.registryUsername}`);
+    return { host: registry, username: options.registryUsername, password: options.registryPassword };
+  }
+  if (options.registryPassword) {
+    throw new InputError('registry-username', 'is required with registry-password');
+  }
+
+  const region = options.awsRegion.trim();
+  if (!region) {
+    throw new InputError(
+      'aws-region',
+      'is required for ECR (or set AWS_REGION); for another registry set registry, registry-username and registry-password',
+    );
+  }
+  const roleArn = options.roleToAssume.trim() ? validateRoleArn(options.roleToAssume) : undefined;
+
+  let credentials = defaultCredentials();
+  if (roleArn) {
+    const audience = options.audience.trim() || 'sts.amazonaws.com';
+    credentials = await assumeRoleWithWebIdentity({
+      roleArn,
+      sessionName: options.roleSessionName,
+      region,
+      audience,
+      token: () => options.idToken(audience),
+      log,
+    });
+    options.mask(credentials.secretAccessKey);
+    if (credentials.sessionToken) options.mask(credentials.sessionToken);
+  } else {
+    log.info('No role-to-assume: using the AWS SDK default credentials');
+  }
+
+  const ecr = new Ecr({ region, credentials, log, mask: options.mask });
+  const auth = await ecr.authorization();
+  const host = registry || auth.host;
+  log.info(`Registry ${host} (ECR, ${region})`);
+  return { host, username: auth.username, password: auth.password, ecr };
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it, vi } from 'vitest';
+import { InputError } from '../../../src/core/errors.ts';
+import { type ResolveRegistryOptions, resolveRegistry } from '../../../src/core/registry/target.ts';
+
+function options(overrides: Partial<ResolveRegistryOptions> = {}) {
+  const idToken = vi.fn(async () => 'token');
+  const mask = vi.fn();
+  return {
+    idToken,
+    mask,
+    options: {
+      registry: '',
+      registryUsername: '',
+      registryPassword: '',
+      awsRegion: '',
+      roleToAssume: '',
+      roleSessionName: 'golden-actions',
+      audience: 'sts.amazonaws.com',
+      idToken,
+      mask,
+      ...overrides,
+    },
+  };
+}
+
+async function inputErrorOf(promise: Promise<unknown>): Promise<InputError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+describe('resolveRegistry without the network', () => {
+  it('takes a named registry with username/password and never touches AWS', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const {
+      options: o,
+      idToken,
+      mask,
+    } = options({
+      registry: 'https://ghcr.io/',
+      registryUsername: 'bot',
+      registryPassword: 'ghp_secret',
+      roleToAssume: 'arn:aws:iam::123456789012:role/ci',
+      awsRegion: 'eu-west-1',
+    });
+    await expect(resolveRegistry(o)).resolves.toEqual({
+      host: 'ghcr.io',
+      username: 'bot',
+      password: 'ghp_secret',
+    });
+    expect(mask).toHaveBeenCalledWith('ghp_secret');
+    expect(idToken).not.toHaveBeenCalled();
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
+  it('needs registry with registry-username', async () => {
+    const { options: o } = options({ registryUsername: 'bot', registryPassword: 'x' });
+    expect((await inputErrorOf(resolveRegistry(o))).input).toBe('registry');
+  });
+
+  it('needs registry-password with registry-username, and the reverse', async () => {
+    expect(
+      (await inputErrorOf(resolveRegistry(options({ registry: 'ghcr.io', registryUsername: 'bot' }).options)))
+        .input,
+    ).toBe('registry-password');
+    const { options: o, mask } = options({ registry: 'ghcr.io', registryPassword: 'pw-only' });
+    expect((await inputErrorOf(resolveRegistry(o))).input).toBe('registry-username');
+    expect(mask).toHaveBeenCalledWith('pw-only');
+  });
+
+  it('needs a region for ECR', async () => {
+    const error = await inputErrorOf(
+      resolveRegistry(options({ roleToAssume: 'arn:aws:iam::123456789012:role/ci' }).options),
+    );
+    expect(error.input).toBe('aws-region');
+    expect(error.message).toMatch(/AWS_REGION/);
+  });
+
+  it('validates the role ARN before any token or network call', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const { options: o, idToken } = options({
+      awsRegion: 'eu-west-1',
+      roleToAssume: 'arn:aws:iam::123:role/ci',
+    });
+    expect((await inputErrorOf(resolveRegistry(o))).input).toBe('role-to-assume');
+    expect(idToken).not.toHaveBeenCalled();
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+});
