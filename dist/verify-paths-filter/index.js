@@ -1,2 +1,2 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as o}from"../chunks/chunk-DD64H65H.js";import{a as i}from"../chunks/chunk-IQS45XEC.js";import"../chunks/chunk-ESDFB4X4.js";import"../chunks/chunk-FSBVKFNO.js";import"../chunks/chunk-7RFRVIFE.js";import"../chunks/chunk-NYRTOUVY.js";await i(o);
+import{b as o}from"../chunks/chunk-FUQ56V3N.js";import"../chunks/chunk-VW5CJ6YQ.js";import"../chunks/chunk-UC56CWMX.js";import{a as i}from"../chunks/chunk-ZCIXFROZ.js";import"../chunks/chunk-FSVKHVK2.js";import"../chunks/chunk-D5U3UFUV.js";import"../chunks/chunk-Q2LQSPDO.js";import"../chunks/chunk-ET3Q25VJ.js";import"../chunks/chunk-NYRTOUVY.js";await i(o);

@@ -4,6 +4,9 @@ import { InputError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { registryHost } from './hosts.ts';
 
+/** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]` */
+const ECR_HOST = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
 export interface ResolveRegistryOptions {
   registry: string;
   registryUsername: string;
@@ -53,6 +56,13 @@ export async function resolveRegistry(options: ResolveRegistryOptions): Promise<
   }
   if (options.registryPassword) {
     throw new InputError('registry-username', 'is required with registry-password');
+  }
+
+  // A registry that is not ECR, named without credentials and without a role: pull/push anonymously
+  // (a local registry, a CI service container).
+  if (registry && !ECR_HOST.test(registry) && !options.roleToAssume.trim()) {
+    log.info(`Registry ${registry} (anonymous)`);
+    return { host: registry, username: '', password: '' };
   }
 
   const region = options.awsRegion.trim();

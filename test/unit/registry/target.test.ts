@@ -57,6 +57,17 @@ describe('resolveRegistry without the network', () => {
     fetchSpy.mockRestore();
   });
 
+  it('takes a non-ECR registry named without credentials or role as anonymous', async () => {
+    const { options: o, idToken } = options({ registry: '127.0.0.1:5000' });
+    await expect(resolveRegistry(o)).resolves.toEqual({ host: '127.0.0.1:5000', username: '', password: '' });
+    expect(idToken).not.toHaveBeenCalled();
+  });
+
+  it('still goes to AWS for an ECR host named without credentials', async () => {
+    const { options: o } = options({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' });
+    expect((await inputErrorOf(resolveRegistry(o))).input).toBe('aws-region');
+  });
+
   it('needs registry with registry-username', async () => {
     const { options: o } = options({ registryUsername: 'bot', registryPassword: 'x' });
     expect((await inputErrorOf(resolveRegistry(o))).input).toBe('registry');
