@@ -6,11 +6,19 @@ export const definition = {
   title: 'Package and push Helm chart',
   description:
     'Package a Helm chart exactly as Helm does and push it to AWS ECR (OIDC login) or any OCI registry, without Helm installed.',
-  ready: false,
+  ready: true,
   branding: { icon: 'anchor', color: 'blue' },
   inputs: {
-    chart: { description: 'Chart folder. Default: the single folder under `charts/`.', default: '' },
-    version: { description: 'Chart version (strict semver). Default: Chart.yaml `version`.', default: '' },
+    chart: {
+      description:
+        'Chart folder, inside the workspace. Default: the single chart folder under `charts/`. apiVersion v2; v1 (Helm 2) is packaged with a warning.',
+      default: '',
+    },
+    version: {
+      description:
+        'Chart version, strict semver (`1.2.3`, `1.2.3-rc.1+build.5`; no leading `v`). Default: Chart.yaml `version`.',
+      default: '',
+    },
     'app-version': {
       description: 'Sets `appVersion` in the packaged Chart.yaml, e.g. the image tag.',
       default: '',

@@ -1,9 +1,192 @@
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { buildChartArtifact, chartReference, namespaceProblem, rfc3339 } from '../../src/core/chart/oci.ts';
+import { packageChart } from '../../src/core/chart/package.ts';
+import { type IfExists, type PushResult, pushChart } from '../../src/core/chart/push.ts';
+import { ensureChartRepository, type RepositoryState } from '../../src/core/chart/repository.ts';
+import { versionProblem } from '../../src/core/chart/version.ts';
+import type { RunContext } from '../../src/core/context.ts';
+import { InputError } from '../../src/core/errors.ts';
+import type { Logger } from '../../src/core/log.ts';
+import { RegistryClient } from '../../src/core/registry/client.ts';
+import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { definition } from './definition.ts';
 
 export { definition };
 
-/** Not implemented yet: the runner refuses to call it while `definition.ready` is false. */
-export async function run(_args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
-  throw new Error(`${definition.name} is not implemented yet`);
+export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
+  const { inputs, context, log } = args;
+  // Everything that needs no network comes first: a bad input or chart touches no registry.
+  const chart = chartFolder(context.workspace, inputs.chart);
+  if (inputs.version) {
+    const problem = versionProblem(inputs.version);
+    if (problem) throw new InputError('version', problem);
+  }
+  if (/[\r\n]/.test(inputs['app-version'])) throw new InputError('app-version', 'must be one line');
+  const namespaceIssue = namespaceProblem(inputs.namespace);
+  if (namespaceIssue) throw new InputError('namespace', namespaceIssue);
+
+  const pkg = await log.group(`Package ${chart.display}`, async () => {
+    const result = await packageChart(chart.dir, chart.display, {
+      version: inputs.version || undefined,
+      appVersion: inputs['app-version'] || undefined,
+    });
+    for (const warning of result.warnings) log.warning(warning, { file: `${chart.display}/Chart.yaml` });
+    log.info(`${result.filename}: ${result.entries.length} files, ${result.archive.length} bytes`);
+    return result;
+  });
+  args.setOutput('name', pkg.name);
+  args.setOutput('version', pkg.version);
+
+  const created = creationTime(context, log);
+  const artifact = buildChartArtifact(pkg.archive, pkg.metadata, created);
+  const target = await resolveRegistry(registryTargetOptions(inputs, args, awsRegion(inputs)));
+  const reference = chartReference(target.host, inputs.namespace, pkg.name, pkg.version);
+  args.setOutput('ref', reference.ref);
+
+  let repository: RepositoryState | undefined;
+  if (target.ecr) {
+    repository = await ensureChartRepository(target.ecr, reference.repository, {
+      create: inputs['create-repository'],
+      dryRun: inputs['dry-run'],
+      log,
+      host: target.host,
+    });
+  }
+  const client = new RegistryClient(
+    target.host,
+    { username: target.username, password: target.password },
+    { logger: log },
+  );
+  const versionSource = inputs.version
+    ? "the 'version' input"
+    : `'version' in ${chart.display}/Chart.yaml, or the 'version' input`;
+  const result: PushResult =
+    repository === 'would-create'
+      ? { outcome: 'would-push', pushed: false, digest: artifact.digest }
+      : await pushChart(client, reference, artifact, pkg.entries, {
+          ifExists: inputs['if-exists'] as IfExists,
+          dryRun: inputs['dry-run'],
+          log,
+          versionSource,
+        });
+
+  const outputs = {
+    name: pkg.name,
+    version: pkg.version,
+    ref: reference.ref,
+    digest: result.digest,
+    pushed: String(result.pushed),
+  };
+  args.summary(
+    summary(outputs, {
+      appVersion: pkg.metadata.appVersion,
+      created: rfc3339(created),
+      outcome: describeOutcome(result, repository),
+    }),
+  );
+  return outputs;
+}
+
+/** The chart folder: the input (inside the workspace), or the single chart under `charts/`. */
+function chartFolder(workspace: string, input: string): { dir: string; display: string } {
+  const root = realpathSync(workspace);
+  if (input) {
+    const outside = (path: string) => {
+      const rel = relative(root, path);
+      return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+    };
+    const path = resolve(root, input);
+    // Checked on the path as written, then on the real path (a symlink may point out).
+    if (outside(path)) throw new InputError('chart', `${input} is outside the workspace ${workspace}`);
+    if (!existsSync(path))
+      throw new InputError('chart', `${input} does not exist in the workspace ${workspace}`);
+    const dir = realpathSync(path);
+    if (outside(dir))
+      throw new InputError('chart', `${input} leads outside the workspace ${workspace} (symbolic link)`);
+    const rel = relative(root, dir);
+    if (!statSync(dir).isDirectory()) throw new InputError('chart', `${input} is not a folder`);
+    const display = rel.split(sep).join('/') || '.';
+    if (!existsSync(join(dir, 'Chart.yaml'))) throw new InputError('chart', `${display} has no Chart.yaml`);
+    return { dir, display };
+  }
+  const charts = join(root, 'charts');
+  const folders = existsSync(charts)
+    ? readdirSync(charts, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+  const withChart = folders.filter((name) => existsSync(join(charts, name, 'Chart.yaml')));
+  if (withChart.length === 1) return { dir: join(charts, withChart[0]!), display: `charts/${withChart[0]}` };
+  if (withChart.length === 0) {
+    const seen = folders.length
+      ? `; folders without Chart.yaml: ${folders.map((name) => `charts/${name}`).join(', ')}`
+      : '';
+    throw new InputError(
+      'chart',
+      `not set, and there is no chart folder in charts/${seen}. Set chart to the chart's folder`,
+    );
+  }
+  throw new InputError(
+    'chart',
+    `not set, and charts/ holds several charts (${withChart.map((name) => `charts/${name}`).join(', ')}). Set chart to one of them`,
+  );
+}
+
+/**
+ * The manifest's `created` annotation must not change between re-runs of a commit, so it is not
+ * "now": SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else the commit's
+ * committer time, else the epoch.
+ */
+function creationTime(context: RunContext, log: Logger): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH?.trim();
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  if (context.commitTime !== undefined) return new Date(context.commitTime * 1000);
+  log.warning(
+    'The commit time is unknown and SOURCE_DATE_EPOCH is not set: the chart is annotated as created at the epoch',
+  );
+  return new Date(0);
+}
+
+function describeOutcome(result: PushResult, repository: RepositoryState | undefined): string {
+  switch (result.outcome) {
+    case 'pushed':
+      return repository === 'created' ? 'pushed (ECR repository created)' : 'pushed';
+    case 'would-push':
+      return repository === 'would-create'
+        ? 'dry run: would create the ECR repository and push'
+        : 'dry run: would push';
+    case 'unchanged':
+      return 'already in the registry with the same content: not pushed';
+    case 'skipped-different':
+      return 'version exists with different content: left as it is (if-exists: skip)';
+  }
+}
+
+function summary(
+  outputs: { name: string; version: string; ref: string; digest: string },
+  extra: { appVersion?: string; created: string; outcome: string },
+): string {
+  // Inside a table cell a pipe must be escaped; a backtick would end the code span.
+  const cell = (value: string) => `\`${value.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+  const rows: [string, string][] = [
+    ['Chart', cell(outputs.name)],
+    ['Version', cell(outputs.version)],
+    ...(extra.appVersion ? [['App version', cell(extra.appVersion)] as [string, string]] : []),
+    ['Reference', cell(outputs.ref)],
+    ['Digest', cell(outputs.digest)],
+    ['Created', cell(extra.created)],
+    ['Result', extra.outcome],
+  ];
+  return [
+    `### Helm chart ${outputs.name} ${outputs.version}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([key, value]) => `| ${key} | ${value} |`),
+    '',
+  ].join('\n');
 }
