@@ -5,33 +5,44 @@ export const definition = {
   title: 'Verify paths and filter changes',
   description:
     'Named change filters from local git (no file-count cap), and a guard that fails when a build trigger would fire on the files GitOps automation writes.',
-  ready: false,
+  ready: true,
   branding: { icon: 'filter', color: 'purple' },
   inputs: {
     filters: {
       description:
-        'YAML map of filter name to globs; `!glob` excludes. A file matches when it matches an include and no exclude.',
+        'YAML map of filter name to globs (or the path of a file holding it); `!glob` excludes. A file matches when it matches an include and no exclude, in any order; only excludes = everything else. Rules may be limited to change types: `added|modified: glob`. Empty: no change filter, only the loop guard.',
       default: '',
     },
     base: {
       description:
-        'Commit, branch or tag to compare against. Default: from the event (push: before; pull request: merge base with the target).',
+        'Commit, branch or tag to compare against (merge base with it). Default: from the event (push: before; new branch: merge base with the default branch; pull/merge request: merge base with the target).',
       default: '',
     },
     dialect: {
       description:
-        '`picomatch` (dorny/paths-filter semantics) or `gitlab` (GitLab `rules:changes` matching).',
+        '`picomatch` (dorny/paths-filter semantics) or `gitlab` (GitLab `rules:changes` matching: `dir/**` is one level, write `dir/**/*`).',
       options: ['picomatch', 'gitlab'],
       default: 'picomatch',
     },
     'loop-guard': {
-      description: 'Fail when a build trigger would fire on paths that automation writes.',
+      description:
+        'Fail when a build trigger would fire on paths that automation writes. `false`: report only.',
       type: 'boolean',
       default: true,
     },
+    token: {
+      description:
+        'Token for fetching the history a shallow checkout lacks (over https, sent only to that host). Masked. Not needed when the checkout kept its credentials or the repository is public.',
+      default: '',
+      githubDefault: '${{ github.token }}',
+      secret: true,
+      githubOnly: true,
+    },
     'gitops-paths': {
-      description: 'Extra paths written by automation, one glob per line.',
+      description:
+        'More globs written by automation (picomatch), one per line, added to what the guard finds by itself.',
       type: 'list',
+      multiline: true,
       default: '',
     },
   },
@@ -40,6 +51,11 @@ export const definition = {
     'loop-risk': {
       description: '`true` when a build trigger would fire on automation-written paths.',
       dotenv: 'PATHS_LOOP_RISK',
+    },
+    'base-sha': {
+      description:
+        'Commit the changes were compared against (empty when every file of the commit counted as added).',
+      dotenv: 'PATHS_BASE_SHA',
     },
   },
   dynamicOutputs: 'Per filter: `<name>` (`true`/`false`), `<name>-files` (JSON list), `<name>-count`.',

@@ -1,9 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, UserError } from '../../src/core/errors.ts';
+import { gitEnv } from '../../src/core/gitops/git.ts';
+import type { Logger } from '../../src/core/log.ts';
+import { changedFiles, resolveComparison } from '../../src/core/paths/changes.ts';
+import {
+  applyFilters,
+  type FilterResult,
+  NEVER_SEEN_STATUSES,
+  parseFilters,
+} from '../../src/core/paths/filters.ts';
+import { Git } from '../../src/core/paths/git.ts';
+import type { Dialect } from '../../src/core/paths/glob.ts';
+import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
+import { repoView } from '../../src/core/paths/guard/repo-view.ts';
+import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { definition } from './definition.ts';
 
 export { definition };
 
-/** Not implemented yet: the runner refuses to call it while `definition.ready` is false. */
-export async function run(_args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
-  throw new Error(`${definition.name} is not implemented yet`);
+type Args = RunArgs<Inputs<typeof definition>>;
+
+export async function run(args: Args): Promise<Record<string, string>> {
+  const { inputs, context, log } = args;
+  const dialect = inputs.dialect as Dialect;
+  // Inputs are checked before any git work, so a typo fails fast.
+  const filters = parseFilters(await filtersText(inputs.filters, context.workspace));
+  const git = await checkoutGit(context.workspace, log, inputs.token);
+  for (const filter of filters) {
+    if (filter.rules.some((rule) => [...(rule.statuses ?? [])].some((s) => NEVER_SEEN_STATUSES.has(s)))) {
+      log.warning(
+        `Filter '${filter.name}': renamed/copied never match here; a rename is reported as deleted + added`,
+      );
+    }
+  }
+
+  const outputs: Record<string, string> = { changes: '[]' };
+  if (filters.length > 0) {
+    const comparison = await resolveComparison({
+      git,
+      log,
+      sha: context.sha,
+      ref: context.ref,
+      event: context.event,
+      before: context.before,
+      baseRef: context.baseRef,
+      defaultBranch: context.defaultBranch,
+      base: inputs.base || undefined,
+    });
+    const files = await changedFiles(git, comparison);
+    log.info(`${comparison.reason}: ${files.length} changed file${files.length === 1 ? '' : 's'}`);
+    const results = applyFilters(filters, files, dialect);
+    for (const { name, files: matched } of results) {
+      outputs[name] = String(matched.length > 0);
+      outputs[`${name}-files`] = JSON.stringify(matched);
+      outputs[`${name}-count`] = String(matched.length);
+      log.info(`Filter ${name}: ${matched.length} file${matched.length === 1 ? '' : 's'}`);
+    }
+    outputs.changes = JSON.stringify(results.filter((r) => r.files.length > 0).map((r) => r.name));
+    outputs['base-sha'] = comparison.kind === 'diff' ? comparison.base : '';
+    const other: Dialect = dialect === 'gitlab' ? 'picomatch' : 'gitlab';
+    args.summary(
+      filtersSummary(
+        comparison,
+        files.length,
+        dialect,
+        results,
+        differences(results, applyFilters(filters, files, other), other),
+      ),
+    );
+  }
+
+  const loops = await loopGuard(args, git, log);
+  outputs['loop-risk'] = String(loops > 0);
+  if (loops > 0 && inputs['loop-guard']) {
+    // Outputs first: a failing step still tells later steps (and the user) what it found.
+    for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
+    throw new UserError(
+      `Commit-loop risk: ${loops} build trigger${loops === 1 ? '' : 's'} would fire on paths that automation writes (see the annotations). Fix the trigger or the writer, or set loop-guard: false to only report.`,
+    );
+  }
+  return outputs;
+}
+
+/** Git in the checkout; fetches authenticate with the token (never on argv, only to the remote's host). */
+async function checkoutGit(workspace: string, log: Logger, token: string): Promise<Git> {
+  const url = (await new Git(workspace).remoteUrl()) ?? '';
+  return new Git(
+    workspace,
+    log,
+    gitEnv(process.env, url, token ? { token, username: 'x-access-token' } : undefined),
+  );
+}
+
+/** The `filters` input is YAML, or (one line without `:`) a file in the repository holding it. */
+async function filtersText(value: string, workspace: string): Promise<string> {
+  const text = value.trim();
+  if (text === '' || text.includes('\n') || text.includes(':')) return value;
+  try {
+    return await readFile(join(workspace, text), 'utf8');
+  } catch {
+    throw new InputError(
+      'filters',
+      `'${text}' is neither a YAML map of filters nor a file in the repository`,
+    );
+  }
+}
+
+function differences(here: FilterResult[], there: FilterResult[], other: Dialect): DialectDifference[] {
+  return here.flatMap((result, index) => {
+    const mine = new Set(result.files);
+    const theirs = new Set(there[index]!.files);
+    const onlyHere = result.files.filter((f) => !theirs.has(f));
+    const onlyThere = there[index]!.files.filter((f) => !mine.has(f));
+    return onlyHere.length + onlyThere.length > 0 ? [{ name: result.name, other, onlyHere, onlyThere }] : [];
+  });
+}
+
+/** Runs the loop guard, annotates what it found, and returns the number of loops. */
+async function loopGuard(args: Args, git: Git, log: Logger): Promise<number> {
+  const enforced = args.inputs['loop-guard'];
+  const result = await checkLoops(await repoView(git, args.context.defaultBranch), {
+    extraPaths: args.inputs['gitops-paths'],
+  });
+  for (const note of result.notes) {
+    if (note.level === 'warning') log.warning(note.message, note.where);
+    else log.info(note.message);
+  }
+  let loops = 0;
+  for (const finding of result.findings) {
+    if (finding.kind === 'latent') {
+      // Not failing, but visible at the line: one token or message change away from a loop.
+      log.warning(finding.message, { ...finding.firing.where, title: 'Latent commit loop' });
+    } else {
+      const where = { ...finding.firing.where, title: 'Commit loop' };
+      loops++;
+      if (enforced) log.error(finding.message, where);
+      else log.warning(finding.message, where);
+    }
+  }
+  log.info(
+    `Loop guard: ${result.writers.length} writer${result.writers.length === 1 ? '' : 's'}, ${result.triggers.length} build trigger${result.triggers.length === 1 ? '' : 's'}, ${loops} loop${loops === 1 ? '' : 's'}`,
+  );
+  args.summary(guardSummary(result, enforced));
+  return loops;
 }

@@ -1,0 +1,170 @@
+/**
+ * Named change filters (dorny/paths-filter's YAML, with one rule changed on purpose):
+ * a file matches a filter when it matches at least one include and no exclude (`!glob`), whatever
+ * the order of the rules. A filter with only excludes means "everything except". A rule may be
+ * restricted to change types: `added|modified: 'glob'` (or a list of globs); an exclude can be too.
+ */
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import { InputError } from '../errors.ts';
+import { CHANGE_STATUSES, type ChangedFile, type ChangeStatus } from './changes.ts';
+import { compileGlob, type Dialect, type PathMatcher } from './glob.ts';
+
+export interface FilterRule {
+  glob: string;
+  exclude: boolean;
+  /** Change types the rule applies to; undefined = any. */
+  statuses?: ReadonlySet<ChangeStatus>;
+}
+
+export interface Filter {
+  name: string;
+  rules: FilterRule[];
+}
+
+/** Output names the action itself uses; a filter may not take them. */
+export const RESERVED_NAMES = ['changes', 'loop-risk', 'base-sha'];
+/** With `--no-renames` these never occur; accepted for dorny compatibility, with a warning. */
+export const NEVER_SEEN_STATUSES: ReadonlySet<ChangeStatus> = new Set(['renamed', 'copied']);
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** Parses the `filters` input. Errors name the input and, for YAML errors, the line. */
+export function parseFilters(text: string): Filter[] {
+  if (text.trim() === '') return [];
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
+  if (doc.errors.length > 0) throw new InputError('filters', `is not valid YAML: ${doc.errors[0]!.message}`);
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return [];
+  if (!isMap(root)) throw new InputError('filters', 'must be a YAML map of filter name to a list of globs');
+  const filters: Filter[] = [];
+  for (const pair of root.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!NAME.test(name))
+      throw new InputError('filters', `filter name '${name}' must be letters, digits, '_', '.' or '-'`);
+    if (RESERVED_NAMES.includes(name))
+      throw new InputError('filters', `filter name '${name}' is taken by an output of the action`);
+    const rules: FilterRule[] = [];
+    collectRules(doc, name, pair.value as Node | null, undefined, rules);
+    if (rules.length === 0) throw new InputError('filters', `filter '${name}' has no globs`);
+    filters.push({ name, rules });
+  }
+  checkOutputCollisions(filters);
+  return filters;
+}
+
+function collectRules(
+  doc: Document,
+  name: string,
+  value: Node | null,
+  statuses: Set<ChangeStatus> | undefined,
+  out: FilterRule[],
+): void {
+  const node = isAlias(value) ? (value.resolve(doc) as Node | undefined) : value;
+  if (isAlias(value) && node === undefined) {
+    throw new InputError(
+      'filters',
+      `filter '${name}': quote '*${value.source}' ('…'): unquoted, YAML reads it as an alias`,
+    );
+  }
+  if (node === null || node === undefined) return;
+  if (isSeq(node)) {
+    for (const item of node.items) collectRules(doc, name, item as Node, statuses, out); // nested lists: YAML anchors
+    return;
+  }
+  if (isMap(node)) {
+    if (statuses) throw new InputError('filters', `filter '${name}': change-type rules cannot be nested`);
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      collectRules(doc, name, pair.value as Node | null, parseStatuses(name, key), out);
+    }
+    return;
+  }
+  if (isScalar(node)) {
+    if (node.tag?.startsWith('!') && (node.value === '' || node.value === null)) {
+      throw new InputError(
+        'filters',
+        `filter '${name}': quote '${node.tag}' ('…'): unquoted, YAML reads it as a tag`,
+      );
+    }
+    if (typeof node.value !== 'string')
+      throw new InputError('filters', `filter '${name}': '${String(node.value)}' is not a glob string`);
+    const raw = node.value.trim();
+    const exclude = raw.startsWith('!');
+    const glob = exclude ? raw.slice(1) : raw;
+    if (glob === '') throw new InputError('filters', `filter '${name}' has an empty glob`);
+    out.push({ glob, exclude, statuses });
+    return;
+  }
+  throw new InputError('filters', `filter '${name}' has an entry that is neither a glob nor a list`);
+}
+
+function parseStatuses(name: string, key: string): Set<ChangeStatus> {
+  const statuses = new Set<ChangeStatus>();
+  for (const part of key.split('|')) {
+    const status = part.trim().toLowerCase() as ChangeStatus;
+    if (!CHANGE_STATUSES.includes(status) || status === 'unknown') {
+      throw new InputError(
+        'filters',
+        `filter '${name}': unknown change type '${part.trim()}' (use ${CHANGE_STATUSES.filter((s) => s !== 'unknown').join(', ')}, joined with '|')`,
+      );
+    }
+    statuses.add(status);
+  }
+  return statuses;
+}
+
+function checkOutputCollisions(filters: Filter[]): void {
+  const owners = new Map<string, string>();
+  for (const { name } of filters) {
+    for (const output of [name, `${name}-files`, `${name}-count`]) {
+      const other = owners.get(output);
+      if (other)
+        throw new InputError(
+          'filters',
+          `filters '${other}' and '${name}' would both set the output '${output}'`,
+        );
+      owners.set(output, name);
+    }
+  }
+}
+
+export interface CompiledFilter extends Filter {
+  matches(file: ChangedFile): boolean;
+}
+
+export function compileFilter(filter: Filter, dialect: Dialect): CompiledFilter {
+  const compiled = filter.rules.map((rule) => ({
+    ...rule,
+    match: compileGlob(rule.glob, dialect) as PathMatcher,
+  }));
+  const includes = compiled.filter((rule) => !rule.exclude);
+  const excludes = compiled.filter((rule) => rule.exclude);
+  const applies = (rule: FilterRule, file: ChangedFile) => !rule.statuses || rule.statuses.has(file.status);
+  return {
+    ...filter,
+    matches(file) {
+      const included =
+        includes.length === 0 || includes.some((rule) => applies(rule, file) && rule.match(file.path));
+      return included && !excludes.some((rule) => applies(rule, file) && rule.match(file.path));
+    },
+  };
+}
+
+export interface FilterResult {
+  name: string;
+  files: string[];
+}
+
+/** Applies every filter to every changed file: one pass, no cap. */
+export function applyFilters(
+  filters: readonly Filter[],
+  files: readonly ChangedFile[],
+  dialect: Dialect,
+): FilterResult[] {
+  return filters.map((filter) => {
+    const compiled = compileFilter(filter, dialect);
+    return {
+      name: filter.name,
+      files: files.filter((file) => compiled.matches(file)).map((file) => file.path),
+    };
+  });
+}
