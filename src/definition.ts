@@ -70,6 +70,8 @@ export interface ActionDefinition {
   outputs: Record<string, OutputSpec>;
   /** Outputs whose names depend on the inputs (e.g. one per filter) are allowed. */
   dynamicOutputs?: string;
+  /** Dotenv name of a dynamic output, or undefined to leave it out of the report. */
+  dynamicDotenv?: (output: string) => string | undefined;
 }
 
 export interface ActionModule<D extends ActionDefinition = ActionDefinition> {

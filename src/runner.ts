@@ -26,10 +26,10 @@ export async function runAction(action: ActionModule, platform: Platform): Promi
       mask: (value) => platform.mask(value),
       idToken: (audience) => platform.idToken(audience),
       summary: (markdown) => platform.summary(markdown),
-      setOutput: (name, value) => platform.setOutput(name, value, definition.outputs[name]?.dotenv),
+      setOutput: (name, value) => platform.setOutput(name, value, dotenvName(action, name)),
     });
     for (const [name, value] of Object.entries(outputs)) {
-      platform.setOutput(name, value, definition.outputs[name]?.dotenv);
+      platform.setOutput(name, value, dotenvName(action, name));
     }
     await platform.finish();
     return 0;
@@ -40,6 +40,11 @@ export async function runAction(action: ActionModule, platform: Platform): Promi
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+function dotenvName({ definition }: ActionModule, output: string): string | undefined {
+  const declared = definition.outputs[output];
+  return declared ? declared.dotenv : definition.dynamicDotenv?.(output);
 }
 
 function describe(error: unknown): string {

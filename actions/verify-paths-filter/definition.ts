@@ -58,5 +58,9 @@ export const definition = {
       dotenv: 'PATHS_BASE_SHA',
     },
   },
-  dynamicOutputs: 'Per filter: `<name>` (`true`/`false`), `<name>-files` (JSON list), `<name>-count`.',
+  dynamicOutputs:
+    'Per filter: `<name>` (`true`/`false`), `<name>-files` (JSON list), `<name>-count`. In the GitLab dotenv report: `PATHS_<NAME>` and `PATHS_<NAME>_COUNT` (file lists are left out: dotenv values cannot hold them).',
+  // Dotenv keys allow [A-Za-z0-9_] only; file lists can exceed GitLab's 5 KB report limit.
+  dynamicDotenv: (output: string) =>
+    output.endsWith('-files') ? undefined : `PATHS_${output.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
 } as const satisfies ActionDefinition;

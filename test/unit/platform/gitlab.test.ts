@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ActionDefinition, ActionModule } from '../../../src/definition.ts';
+import { GitLabPlatform } from '../../../src/platform/gitlab.ts';
+import { runAction } from '../../../src/runner.ts';
+
+const definition = {
+  name: 'demo',
+  title: 'demo',
+  description: 'demo',
+  ready: true,
+  branding: { icon: 'x', color: 'blue' },
+  inputs: { name: { description: '', required: true } },
+  outputs: {
+    tag: { description: '', dotenv: 'IMAGE_TAG' },
+    tags: { description: '', dotenv: 'IMAGE_TAGS' },
+    note: { description: '', dotenv: 'NOTE' },
+    big: { description: '' },
+  },
+  dynamicDotenv: (output: string) =>
+    output.endsWith('-files') ? undefined : `PATHS_${output.toUpperCase().replace(/-/g, '_')}`,
+} as const satisfies ActionDefinition;
+
+const action: ActionModule = {
+  definition,
+  run: async ({ inputs }) => ({
+    tag: `${inputs.name}-1`,
+    tags: 'reg/app:1\nreg/app:latest',
+    note: 'has spaces',
+    big: 'x'.repeat(10),
+    app: 'true',
+    'app-count': '2',
+    'app-files': '["a","b"]',
+  }),
+};
+
+describe('GitLab platform', () => {
+  it('reads GA_INPUT_* variables and writes declared and dynamic outputs to the dotenv report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const platform = new GitLabPlatform({
+      flags: new Map(),
+      json: false,
+      env: {
+        GITLAB_CI: 'true',
+        GA_INPUT_NAME: 'svc',
+        GA_DOTENV: 'out.env',
+        CI_PROJECT_DIR: dir,
+        CI_COMMIT_SHA: 'a'.repeat(40),
+      },
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+    });
+    expect(await runAction(action, platform)).toBe(0);
+    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe(
+      'IMAGE_TAG=svc-1\nIMAGE_TAGS=reg/app:1,reg/app:latest\nPATHS_APP=true\nPATHS_APP_COUNT=2\n',
+    );
+    expect(err.join('')).toContain("output 'note' has white space");
+    expect(out.join('')).toContain('tag=svc-1\n');
+  });
+
+  it('names the id_tokens variable to declare when the OIDC token is missing', async () => {
+    const platform = new GitLabPlatform({ flags: new Map(), json: false, env: {} });
+    await expect(platform.idToken('https://gitlab.example.com')).rejects.toThrow(
+      /declare it in the job as `id_tokens: \{ GITLAB_OIDC_TOKEN: \{ aud: https:\/\/gitlab.example.com \} \}`/,
+    );
+  });
+});
