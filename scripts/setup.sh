@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker-registry apache2-utils buildah skopeo docker.io busybox-static git rsync ca-certificates)
+# ruby: the GitLab glob dialect is checked against Ruby's own File.fnmatch.
+packages=(docker-registry apache2-utils buildah skopeo docker.io busybox-static git rsync ca-certificates ruby)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
