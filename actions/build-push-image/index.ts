@@ -97,7 +97,9 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     push,
     cache: inputs.cache ? (builder.name === 'docker' ? `${image}:buildcache` : image) : undefined,
     timestamp: context.commitTime,
-    login: target.username ? { host: target.host, username: target.username, password: target.password } : undefined,
+    login: target.username
+      ? { host: target.host, username: target.username, password: target.password }
+      : undefined,
     insecure: isLoopbackHost(target.host),
     workDir: context.tempDir,
     log,

@@ -6,7 +6,7 @@ export const definition = {
   title: 'Bump GitOps image tag',
   description:
     'Set a new image tag in GitOps YAML (Flux setters, HelmRelease values, kustomize images) byte-exactly, and push or open a pull request, safely under concurrency.',
-  ready: false,
+  ready: true,
   branding: { icon: 'git-commit', color: 'green' },
   inputs: {
     repository: {
@@ -22,7 +22,8 @@ export const definition = {
     },
     branch: { description: "Branch to update. Default: the repository's default branch.", default: '' },
     files: {
-      description: 'Globs of the files to edit, one per line.',
+      description:
+        "Globs of the YAML files to search and edit, one per line (`!` excludes). Only their folders (and those folders' parents) are checked out.",
       type: 'list',
       default: 'deploy/**/*.yaml',
     },
@@ -34,12 +35,13 @@ export const definition = {
     tag: { description: 'The new tag.', required: true },
     strategy: {
       description:
-        'How to find the tag: `setters` (Flux `$imagepolicy` markers), `helmrelease`, `kustomize`, `yaml-path`, or `auto` (in that order).',
+        'How to find the tag: `setters` (Flux `$imagepolicy` markers), `helmrelease` (values `repository` + `tag`), `kustomize` (`images[]` `newTag`; appends a missing entry), `yaml-path`, or `auto`: the first of these, in that order, that matches in any file.',
       options: ['auto', 'setters', 'helmrelease', 'kustomize', 'yaml-path'],
       default: 'auto',
     },
     'yaml-path': {
-      description: 'With `strategy: yaml-path`: dotted path of the tag scalar, e.g. `spec.values.image.tag`.',
+      description:
+        'Dotted path of the tag (or `image:tag`) scalar, e.g. `spec.values.image.tag` or `spec.template.spec.containers[name=app].image`. Used by `strategy: yaml-path`, and last by `auto`.',
       default: '',
     },
     mode: {
@@ -49,7 +51,8 @@ export const definition = {
       default: 'push',
     },
     'commit-message': {
-      description: 'Commit message. Default: `chore(deploy): update <image> to <tag>`.',
+      description:
+        'Commit message. Default: `chore(deploy): update <image> to <tag>`, plus `[skip ci]` when pushing to the repository this run builds. A `GitOps-Bump: <image>:<tag>` trailer is always added.',
       default: '',
     },
     'author-name': { description: 'Commit author name.', default: 'golden-actions[bot]' },
@@ -59,19 +62,23 @@ export const definition = {
     },
     'only-if-newer': {
       description:
-        "Never replace a newer tag: compare the way Flux's ImagePolicy orders tags (numerical timestamp, then semver).",
+        "Never replace a newer tag: order tags like the repository's ImagePolicy for the image, else numerically for `<unix-seconds>-<sha>` tags or by semver; other tags need `false`.",
       type: 'boolean',
       default: true,
     },
     'max-attempts': {
-      description: 'Attempts when the push is rejected because the branch moved.',
+      description:
+        'Attempts when the push is rejected because the branch moved; each retry starts from the fresh head after a full-jitter backoff (base 1 s, cap 20 s).',
       type: 'number',
-      default: 5,
+      default: 10,
     },
     ...dryRunInput,
   },
   outputs: {
-    changed: { description: '`true` when a file changed and was committed.', dotenv: 'GITOPS_CHANGED' },
+    changed: {
+      description: '`true` when a file changed and was committed (with `dry-run`: would be).',
+      dotenv: 'GITOPS_CHANGED',
+    },
     files: { description: 'Changed files, JSON list.' },
     commit: { description: 'SHA of the commit pushed.', dotenv: 'GITOPS_COMMIT' },
     'pull-request': {

@@ -1,9 +1,209 @@
+import { join } from 'node:path';
+import type { RunContext } from '../../src/core/context.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { type BumpResult, bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
+import { type GitAuth, gitEnv } from '../../src/core/gitops/git.ts';
+import {
+  imageBaseName,
+  isValidImageName,
+  isValidTag,
+  parseImageRef,
+} from '../../src/core/gitops/image-ref.ts';
+import type { StrategyInput } from '../../src/core/gitops/plan.ts';
+import {
+  GitHubPullRequests,
+  GitLabMergeRequests,
+  type PullRequestProvider,
+} from '../../src/core/gitops/pull-request.ts';
+import { type Remote, resolveRemote } from '../../src/core/gitops/remote.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { definition } from './definition.ts';
 
 export { definition };
 
-/** Not implemented yet: the runner refuses to call it while `definition.ready` is false. */
-export async function run(_args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
-  throw new Error(`${definition.name} is not implemented yet`);
+type BumpInputs = Inputs<typeof definition>;
+
+export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
+  const { inputs, context, log, summary } = args;
+  validate(inputs);
+  const remote = await resolveRemote(inputs.repository, context);
+  const token = inputs.token || context.token || '';
+  const credentials = token && mayReceive(remote.url, token, context, log) ? auth(token, context) : undefined;
+  // The header git sends holds the token in base64: mask that form too.
+  if (credentials) args.mask(Buffer.from(`${credentials.username}:${credentials.token}`).toString('base64'));
+  const mode = inputs.mode as 'push' | 'pull-request';
+  const image = inputs.image;
+  const result = await bumpGitopsTag({
+    url: remote.url,
+    display: remote.display,
+    env: gitEnv(childEnv(process.env), remote.url, credentials),
+    branch: inputs.branch,
+    files: inputs.files,
+    image,
+    tag: inputs.tag,
+    strategy: inputs.strategy as StrategyInput,
+    yamlPath: inputs['yaml-path'] || undefined,
+    onlyIfNewer: inputs['only-if-newer'],
+    mode,
+    // The skip token only where the push could start this same pipeline again (see docs).
+    message: commitMessage({
+      image,
+      tag: inputs.tag,
+      custom: inputs['commit-message'],
+      skipCi: mode === 'push' && remote.current,
+    }),
+    author: { name: inputs['author-name'], email: inputs['author-email'] },
+    maxAttempts: inputs['max-attempts'],
+    dryRun: inputs['dry-run'],
+    workDir: join(context.tempDir, 'gitops'),
+    logger: log,
+    pullRequest:
+      mode === 'pull-request'
+        ? {
+            provider: provider(remote, token, context, log),
+            branch: `golden-actions/bump-${branchSafe(imageBaseName(image))}`,
+          }
+        : undefined,
+  });
+  if (inputs['dry-run'] && result.diff)
+    log.info(`dry run: nothing pushed; the change would be:\n${result.diff}`);
+  summary(renderSummary(inputs, remote, result));
+  return {
+    changed: String(result.changed),
+    files: JSON.stringify(result.files),
+    commit: result.commit ?? '',
+    'pull-request': result.pullRequest ?? '',
+    'previous-tag': result.previousTag ?? '',
+  };
+}
+
+/** The environment git runs in, without the action's raw inputs (the token among them). */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(GA_)?INPUT_/.test(key)));
+}
+
+function validate(inputs: BumpInputs): void {
+  if (!isValidTag(inputs.tag)) {
+    throw new InputError('tag', `'${inputs.tag}' is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`);
+  }
+  const ref = parseImageRef(inputs.image);
+  if (ref.tag || ref.digest)
+    throw new InputError('image', `give the image repository without tag or digest (got '${inputs.image}')`);
+  if (!isValidImageName(inputs.image))
+    throw new InputError('image', `'${inputs.image}' is not a valid image repository name`);
+  if (inputs.files.length === 0) throw new InputError('files', 'needs at least one glob');
+  if (inputs.strategy === 'yaml-path' && !inputs['yaml-path'])
+    throw new InputError('yaml-path', "is required with strategy 'yaml-path'");
+  const attempts = inputs['max-attempts'];
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 50)
+    throw new InputError('max-attempts', 'must be a whole number from 1 to 50');
+  if (!inputs['author-name'].trim() || !/^[^\s<>]+@[^\s<>]+$/.test(inputs['author-email'])) {
+    throw new InputError(
+      'author-email',
+      'author-name and author-email must be set (email like bot@example.com)',
+    );
+  }
+}
+
+/** Basic-auth user for the token: what each platform's git server expects. */
+const PLATFORM_TOKEN = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
+
+/**
+ * The CI platform's own tokens (GitHub's, the GitLab job token) only ever go to that platform's
+ * server: with a GitOps remote elsewhere, the default `${{ github.token }}` must not leave GitHub.
+ */
+function mayReceive(
+  url: string,
+  token: string,
+  context: RunContext,
+  log: RunArgs<BumpInputs>['log'],
+): boolean {
+  if (!/^https?:\/\//i.test(url) || !context.serverUrl) return true;
+  const platformToken = PLATFORM_TOKEN.test(token) || token === context.token;
+  if (!platformToken || new URL(url).host === new URL(context.serverUrl).host) return true;
+  log.warning(
+    `Not sending the ${context.platform} token to ${new URL(url).host}: pass a token for that host in 'token'`,
+  );
+  return false;
+}
+
+function auth(token: string, context: RunContext): GitAuth {
+  if (context.platform === 'gitlab')
+    return { token, username: token === context.token ? 'gitlab-ci-token' : 'oauth2' };
+  return { token, username: 'x-access-token' };
+}
+
+function provider(
+  remote: Remote,
+  token: string,
+  context: RunContext,
+  log: RunArgs<BumpInputs>['log'],
+): PullRequestProvider {
+  if (context.platform === 'gitlab') return new GitLabMergeRequests(log);
+  if (!token)
+    throw new InputError(
+      'token',
+      "is required with mode 'pull-request' (the pull request is opened through the GitHub API)",
+    );
+  const [owner, repo] = (remote.repository ?? '').split('/');
+  if (!owner || !repo)
+    throw new InputError(
+      'repository',
+      `cannot tell owner/name for the pull request API from ${remote.display}`,
+    );
+  return new GitHubPullRequests({ apiUrl: apiUrl(remote, context), owner, repo, token, logger: log });
+}
+
+/** The platform's API for its own server; for another GitHub host, api.github.com or GHES' /api/v3. */
+function apiUrl(remote: Remote, context: RunContext): string {
+  const local = remote.url.startsWith('file:');
+  if ((remote.sameServer || local) && context.apiUrl) return context.apiUrl;
+  if (!/^https?:/.test(remote.url)) {
+    throw new InputError(
+      'repository',
+      `mode 'pull-request' needs an https remote on GitHub (got ${remote.display})`,
+    );
+  }
+  const host = new URL(remote.url).host;
+  return host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
+}
+
+const branchSafe = (name: string) =>
+  name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.-]+|\.lock$|\.+$/g, '') || 'image';
+
+function renderSummary(inputs: BumpInputs, remote: Remote, result: BumpResult): string {
+  const updated = result.changes.filter((c) => c.action === 'update' || c.action === 'insert');
+  const outcome = result.changed
+    ? inputs['dry-run']
+      ? 'dry run: would commit (nothing pushed)'
+      : `committed \`${result.commit?.slice(0, 12)}\` to \`${result.branch}\``
+    : result.changes.some((c) => c.action === 'keep-newer')
+      ? 'no change: a newer tag is already there'
+      : 'no change: the tag is already set';
+  const rows = [
+    ['repository', remote.display],
+    ['branch', result.branch === result.target ? result.target : `${result.branch} → ${result.target}`],
+    ['strategy', result.strategy ?? ''],
+    ['previous tag', result.previousTag ?? ''],
+    ['result', outcome],
+    ...(result.pullRequest ? [['pull request', result.pullRequest]] : []),
+    ['attempts', String(result.attempts)],
+  ];
+  const lines = [
+    `### bump-gitops-tag: \`${inputs.image}\` → \`${inputs.tag}\``,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+    '| file | found by | from | to | decision |',
+    '|---|---|---|---|---|',
+    ...result.changes.map(
+      (c) =>
+        `| \`${c.file}:${c.line}\` | ${c.via} | \`${c.from ?? ''}\` | \`${c.to}\` | ${c.action}${c.reason ? ` (${c.reason})` : ''} |`,
+    ),
+  ];
+  if (result.diff) lines.push('', '```diff', result.diff.trimEnd(), '```');
+  if (updated.length === 0 && result.notes.length) lines.push('', ...result.notes.map((n) => `- ${n}`));
+  return lines.join('\n');
 }
