@@ -12,7 +12,7 @@ import { actions } from '../actions/index.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
 
-/** `github-entry:<name>` resolves to a two-line module that runs that action on GitHub. */
+/** `github-entry:<name>` resolves to a small module that runs that action on GitHub, its code loaded lazily. */
 const githubEntries: Plugin = {
   name: 'github-entries',
   setup(b) {
@@ -23,8 +23,8 @@ const githubEntries: Plugin = {
     b.onLoad({ filter: /.*/, namespace: 'github-entry' }, (args) => ({
       contents: [
         "import { runOnGitHub } from './src/platform/github-main.ts';",
-        `import * as action from './actions/${args.path}/index.ts';`,
-        'await runOnGitHub(action);',
+        `import { definition } from './actions/${args.path}/definition.ts';`,
+        `await runOnGitHub({ definition, load: () => import('./actions/${args.path}/index.ts') });`,
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

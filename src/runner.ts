@@ -1,11 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from './core/errors.ts';
-import type { ActionModule } from './definition.ts';
+import type { ActionDefinition, ActionModule } from './definition.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './platform/platform.ts';
 
+/** An action whose code is loaded only once its inputs have passed the checks. */
+export interface LazyAction {
+  definition: ActionDefinition;
+  load: () => Promise<ActionModule>;
+}
+
 /** Runs one action on one platform. Returns the process exit code; never throws. */
-export async function runAction(action: ActionModule, platform: Platform): Promise<number> {
+export async function runAction(action: ActionModule | LazyAction, platform: Platform): Promise<number> {
   const { definition } = action;
   let tempDir: string | undefined;
   try {
@@ -17,19 +23,21 @@ export async function runAction(action: ActionModule, platform: Platform): Promi
     if (!definition.ready) {
       throw new UserError(`${definition.name} is not implemented yet in this version of golden-actions`);
     }
+    // Bad input fails before the action's code (YAML, tar, AWS SDK, ...) is even loaded.
+    const { run } = 'load' in action ? await action.load() : action;
     const context = await platform.context();
     tempDir = context.tempDir;
-    const outputs = await action.run({
+    const outputs = await run({
       inputs,
       context,
       log: platform.log,
       mask: (value) => platform.mask(value),
       idToken: (audience) => platform.idToken(audience),
       summary: (markdown) => platform.summary(markdown),
-      setOutput: (name, value) => platform.setOutput(name, value, dotenvName(action, name)),
+      setOutput: (name, value) => platform.setOutput(name, value, dotenvName(definition, name)),
     });
     for (const [name, value] of Object.entries(outputs)) {
-      platform.setOutput(name, value, dotenvName(action, name));
+      platform.setOutput(name, value, dotenvName(definition, name));
     }
     await platform.finish();
     return 0;
@@ -42,7 +50,7 @@ export async function runAction(action: ActionModule, platform: Platform): Promi
   }
 }
 
-function dotenvName({ definition }: ActionModule, output: string): string | undefined {
+function dotenvName(definition: ActionDefinition, output: string): string | undefined {
   const declared = definition.outputs[output];
   return declared ? declared.dotenv : definition.dynamicDotenv?.(output);
 }

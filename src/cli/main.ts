@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const options = { flags: args.flags, json: args.json, sha: args.sha, ref: args.ref };
   const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
-  return runAction(await entry.load(), platform);
+  return runAction(entry, platform);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,7 @@
-import type { ActionModule } from '../definition.ts';
-import { runAction } from '../runner.ts';
+import { type LazyAction, runAction } from '../runner.ts';
 import { GitHubPlatform } from './github.ts';
 
 /** Entry of every GitHub Action bundle. */
-export async function runOnGitHub(action: ActionModule): Promise<void> {
+export async function runOnGitHub(action: LazyAction): Promise<void> {
   process.exitCode = await runAction(action, new GitHubPlatform());
 }
