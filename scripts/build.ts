@@ -33,7 +33,7 @@ const githubEntries: Plugin = {
 };
 
 // Build beside dist/ and swap at the end, so a failed build leaves the last good bundles in place.
-const staging = join(root, '.dist-staging');
+const staging = join(root, `.dist-staging-${process.pid}`);
 await rm(staging, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -72,6 +72,6 @@ const sizes = Object.entries(result.metafile.outputs)
   .filter(([file]) => file.endsWith('.js'))
   .map(
     ([file, meta]) =>
-      `${(meta.bytes / 1024).toFixed(0).padStart(6)} kB  ${file.replace('.dist-staging', 'dist')}`,
+      `${(meta.bytes / 1024).toFixed(0).padStart(6)} kB  ${file.replace(/\.dist-staging-\d+/, 'dist')}`,
   );
 console.log(sizes.join('\n'));
