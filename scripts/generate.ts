@@ -23,16 +23,19 @@ async function write(path: string, content: string): Promise<void> {
 }
 
 /** Replaces the text between `<!-- generated:KEY -->` and `<!-- /generated:KEY -->` markers. */
-function fill(text: string, key: string, content: string): string {
+function fill(text: string, key: string, content: string, path: string): string {
   const pattern = new RegExp(`(<!-- generated:${key} -->\\n)[\\s\\S]*?(<!-- /generated:${key} -->)`, 'g');
+  // A lost marker would silently freeze a table: fail instead.
+  if (!pattern.test(text))
+    throw new Error(`${path}: marker <!-- generated:${key} --> … <!-- /generated:${key} --> is missing`);
   return text.replace(pattern, (_m, start: string, end: string) => `${start}${content}\n${end}`);
 }
 
 async function fillFile(path: string, blocks: Record<string, string>): Promise<void> {
   const before = await readFile(join(root, path), 'utf8').catch(() => undefined);
-  if (before === undefined) return;
+  if (before === undefined) throw new Error(`${path} is missing`);
   let text = before;
-  for (const [key, content] of Object.entries(blocks)) text = fill(text, key, content);
+  for (const [key, content] of Object.entries(blocks)) text = fill(text, key, content, path);
   await write(path, text);
 }
 

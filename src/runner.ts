@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from './core/errors.ts';
 import type { ActionDefinition, ActionModule } from './definition.ts';
 import { parseInputs } from './inputs.ts';
@@ -25,8 +27,8 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
     }
     // Bad input fails before the action's code (YAML, tar, AWS SDK, ...) is even loaded.
     const { run } = 'load' in action ? await action.load() : action;
-    const context = await platform.context();
-    tempDir = context.tempDir;
+    tempDir = await mkdtemp(join(platform.tempRoot || tmpdir(), 'golden-actions-'));
+    const context = { ...(await platform.context()), tempDir };
     const outputs = await run({
       inputs,
       context,

@@ -1,6 +1,6 @@
 import { actions } from '../../actions/index.ts';
 import { UserError } from '../core/errors.ts';
-import { CliPlatform } from '../platform/cli.ts';
+import { CliPlatform, inputVariable } from '../platform/cli.ts';
 import { GitLabPlatform } from '../platform/gitlab.ts';
 import { runAction } from '../runner.ts';
 import { parseArgs } from './args.ts';
@@ -37,6 +37,13 @@ export async function main(argv: string[]): Promise<number> {
   if (args.help) {
     process.stdout.write(actionHelp(entry.definition));
     return 0;
+  }
+  for (const name of args.flags.keys()) {
+    if (entry.definition.inputs[name]?.secret) {
+      process.stderr.write(
+        `warning: --${name} on the command line shows in the process list and shell history; prefer ${inputVariable(name)}\n`,
+      );
+    }
   }
   const options = { flags: args.flags, json: args.json, sha: args.sha, ref: args.ref };
   const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);

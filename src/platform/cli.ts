@@ -1,10 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
+import { writeInert } from './github-commands.ts';
 import { type Platform, Redactor } from './platform.ts';
 
 export interface CliOptions {
@@ -57,7 +55,10 @@ export class CliPlatform implements Platform {
   };
 
   protected write(line: string): void {
-    this.err(`${this.redactor.redact(line)}\n`);
+    const text = this.redactor.redact(line);
+    // The CLI in a GitHub `run:` step: its lines must not turn into workflow commands.
+    if (this.env.GITHUB_ACTIONS === 'true') writeInert(this.err, text);
+    else this.err(`${text}\n`);
   }
 
   protected sectionStart(title: string): void {
@@ -93,7 +94,11 @@ export class CliPlatform implements Platform {
     return token;
   }
 
-  async context(): Promise<RunContext> {
+  get tempRoot(): string | undefined {
+    return this.env.RUNNER_TEMP;
+  }
+
+  async context(): Promise<Omit<RunContext, 'tempDir'>> {
     const cwd = process.cwd();
     const workspace = (await repositoryRoot(cwd)) ?? cwd;
     const sha = this.options.sha ?? (await headSha(workspace));
@@ -105,7 +110,6 @@ export class CliPlatform implements Platform {
     return {
       platform: 'cli',
       workspace,
-      tempDir: await mkdtemp(join(this.env.RUNNER_TEMP || tmpdir(), 'golden-actions-')),
       sha,
       ref,
       event: ref.startsWith('refs/tags/') ? 'tag' : 'push',

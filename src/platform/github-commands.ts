@@ -40,3 +40,16 @@ export function appendSummary(markdown: string): void {
   const path = process.env.GITHUB_STEP_SUMMARY;
   if (path) appendFileSync(path, `${markdown}${EOL}`, 'utf8');
 }
+
+/**
+ * Prints a line the runner must not read as a workflow command: a build log or a file name that
+ * contains `::set-env::`-like text is shown, not obeyed. The runner reads stdout and stderr alike.
+ */
+export function writeInert(write: (text: string) => void, text: string): void {
+  if (!text.includes('::')) {
+    write(`${text}${EOL}`);
+    return;
+  }
+  const token = randomUUID();
+  write(`::stop-commands::${token}${EOL}${text}${EOL}::${token}::${EOL}`);
+}

@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
-import { appendSummary, type CommandProperties, fileCommand, issueCommand } from './github-commands.ts';
+import {
+  appendSummary,
+  type CommandProperties,
+  fileCommand,
+  issueCommand,
+  writeInert,
+} from './github-commands.ts';
 import { type Platform, Redactor } from './platform.ts';
 
 /** GitHub Actions: inputs from INPUT_*, file commands for outputs, OIDC from the runner. */
@@ -17,12 +19,12 @@ export class GitHubPlatform implements Platform {
   private readonly summaryParts: string[] = [];
 
   readonly log: Logger = {
-    info: (message) => writeInert(this.redactor.redact(message)),
+    info: (message) => writeInert((text) => process.stdout.write(text), this.redactor.redact(message)),
     debug: (message) => issueCommand('debug', this.redactor.redact(message)),
     warning: (message, where) => issueCommand('warning', this.redactor.redact(message), annotation(where)),
     error: (message, where) => issueCommand('error', this.redactor.redact(message), annotation(where)),
     group: async (title, fn) => {
-      issueCommand('group', title);
+      issueCommand('group', this.redactor.redact(title));
       try {
         return await fn();
       } finally {
@@ -59,7 +61,9 @@ export class GitHubPlatform implements Platform {
     return token;
   }
 
-  async context(): Promise<RunContext> {
+  readonly tempRoot = process.env.RUNNER_TEMP;
+
+  async context(): Promise<Omit<RunContext, 'tempDir'>> {
     const env = process.env;
     const payload = readEvent(env.GITHUB_EVENT_PATH);
     const eventName = env.GITHUB_EVENT_NAME ?? '';
@@ -68,11 +72,9 @@ export class GitHubPlatform implements Platform {
     const repo = payload.repository as { default_branch?: string } | undefined;
     const head = payload.head_commit as { timestamp?: string } | undefined;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const tempRoot = env.RUNNER_TEMP || tmpdir();
     return {
       platform: 'github',
       workspace,
-      tempDir: await mkdtemp(join(tempRoot, 'golden-actions-')),
       sha: env.GITHUB_SHA ?? '',
       ref,
       event: githubEvent(eventName, ref),
@@ -100,19 +102,6 @@ export class GitHubPlatform implements Platform {
     appendSummary(this.summaryParts.join('\n'));
     this.summaryParts.length = 0;
   }
-}
-
-/**
- * Prints a line the runner must not read as a workflow command: a build log or a file name that
- * contains `::set-env::`-like text is shown, not obeyed.
- */
-function writeInert(text: string): void {
-  if (!text.includes('::')) {
-    process.stdout.write(`${text}\n`);
-    return;
-  }
-  const token = randomUUID();
-  process.stdout.write(`::stop-commands::${token}\n${text}\n::${token}::\n`);
 }
 
 function annotation(where?: SourcePosition): CommandProperties | undefined {

@@ -1,6 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
@@ -23,7 +22,9 @@ export class GitLabPlatform extends CliPlatform {
 
   protected override sectionStart(title: string): void {
     const id = `golden_actions_${++this.sections}`;
-    this.err(`${ESC}section_start:${Math.floor(Date.now() / 1000)}:${id}[collapsed=true]\r${ESC}${title}\n`);
+    this.err(
+      `${ESC}section_start:${Math.floor(Date.now() / 1000)}:${id}[collapsed=true]\r${ESC}${this.redactor.redact(title)}\n`,
+    );
   }
 
   protected override sectionEnd(): void {
@@ -47,7 +48,7 @@ export class GitLabPlatform extends CliPlatform {
     return token;
   }
 
-  override async context(): Promise<RunContext> {
+  override async context(): Promise<Omit<RunContext, 'tempDir'>> {
     const env = this.env;
     const workspace = env.CI_PROJECT_DIR || process.cwd();
     const tag = env.CI_COMMIT_TAG;
@@ -63,7 +64,6 @@ export class GitLabPlatform extends CliPlatform {
     return {
       platform: 'gitlab',
       workspace,
-      tempDir: await mkdtemp(join(env.RUNNER_TEMP_PROJECT_DIR || tmpdir(), 'golden-actions-')),
       sha,
       ref,
       event: gitlabEvent(env.CI_PIPELINE_SOURCE ?? '', Boolean(tag)),

@@ -11,7 +11,10 @@ export interface Platform {
   setOutput(name: string, value: string, dotenvName?: string): void;
   summary(markdown: string): void;
   idToken(audience: string): Promise<string>;
-  context(): Promise<RunContext>;
+  /** The run's context; the runner adds `tempDir` (a fresh folder under `tempRoot`). */
+  context(): Promise<Omit<RunContext, 'tempDir'>>;
+  /** Where the runner makes the run's scratch folder (RUNNER_TEMP on GitHub); default the OS temp dir. */
+  readonly tempRoot?: string;
   /** Reports the failure the way the platform shows failures. */
   fail(message: string): void;
   /** Flushes outputs and the summary. */
@@ -22,17 +25,24 @@ export interface Platform {
 export class Redactor {
   private readonly secrets = new Set<string>();
 
+  /** Registers a secret, each line of a multi-line one on its own; returns the parts not seen before. */
   add(value: string): string[] {
-    const parts = [value, ...value.split(/\r?\n/)]
-      .map((part) => part.trim())
-      .filter((part) => part.length >= 3);
-    for (const part of parts) this.secrets.add(part);
-    return parts;
+    const parts = new Set(
+      value
+        .split(/\r?\n/)
+        .map((part) => part.trim())
+        .filter((part) => part.length >= 3),
+    );
+    const added = [...parts].filter((part) => !this.secrets.has(part));
+    for (const part of added) this.secrets.add(part);
+    return added;
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
+    // Longest first: a secret that contains another must not be half-replaced by the shorter one.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length))
+      out = out.split(secret).join('***');
     return out;
   }
 }

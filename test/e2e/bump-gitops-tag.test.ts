@@ -109,7 +109,7 @@ class TestPlatform extends CliPlatform {
       stderr: (t) => void sink.err.push(t),
     });
   }
-  override async context(): Promise<RunContext> {
+  override async context(): Promise<Omit<RunContext, 'tempDir'>> {
     return { ...(await super.context()), ...this.extra };
   }
 }

@@ -10,6 +10,8 @@ export interface TagSource {
   /** refs/heads/…, refs/tags/…, refs/pull/<n>/merge, refs/merge-requests/<n>/head */
   ref: string;
   pullRequest?: number;
+  /** The repository's default branch, for `{{is_default_branch}}`. */
+  defaultBranch?: string;
 }
 
 export interface TagResult {
@@ -25,21 +27,20 @@ const MAX = 128;
 export function generateTags(rules: string[], source: TagSource): TagResult {
   const tags: string[] = [];
   const skipped: TagResult['skipped'] = [];
-  const prerelease = isPrereleaseTag(source.ref);
   for (const line of rules) {
     const rule = parseRule(line);
-    if (rule.attrs.enable === 'false') continue;
-    const produced = evaluators[rule.type]!(rule.attrs, source, line);
+    const attrs = expandAttributes(rule.attrs, source, line);
+    if (attrs.enable === 'false') continue;
+    if (attrs.enable !== undefined && attrs.enable !== 'true') {
+      throw new InputError('tags', `rule '${line}': enable must be true, false or {{is_default_branch}}`);
+    }
+    const produced = evaluators[rule.type]!(attrs, source, line);
     if (typeof produced === 'string') {
       skipped.push({ rule: line, reason: produced });
       continue;
     }
     for (const value of produced) {
-      const tag = `${rule.attrs.prefix ?? ''}${value}${rule.attrs.suffix ?? ''}`;
-      if (tag === 'latest' && prerelease) {
-        skipped.push({ rule: line, reason: 'a prerelease never gets latest' });
-        continue;
-      }
+      const tag = `${attrs.prefix ?? ''}${value}${attrs.suffix ?? ''}`;
       if (!TAG.test(tag)) {
         throw new InputError(
           'tags',
@@ -50,6 +51,37 @@ export function generateTags(rules: string[], source: TagSource): TagResult {
     }
   }
   return { tags, skipped };
+}
+
+/**
+ * The global expressions docker/metadata-action users write in any attribute: `{{branch}}`,
+ * `{{tag}}`, `{{sha}}` (7 characters), `{{is_default_branch}}`.
+ */
+function expandAttributes(
+  attrs: Record<string, string>,
+  source: TagSource,
+  line: string,
+): Record<string, string> {
+  const branch = source.ref.startsWith('refs/heads/') ? source.ref.slice('refs/heads/'.length) : '';
+  const values: Record<string, string> = {
+    branch,
+    tag: gitTag(source.ref) ?? '',
+    sha: source.sha.slice(0, 7),
+    is_default_branch: String(branch !== '' && branch === source.defaultBranch),
+  };
+  const expanded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attrs)) {
+    // The semver pattern has placeholders of its own.
+    if (key === 'pattern') {
+      expanded[key] = value;
+      continue;
+    }
+    expanded[key] = value.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
+      if (!(name in values)) throw new InputError('tags', `rule '${line}': unknown expression ${whole}`);
+      return values[name]!;
+    });
+  }
+  return expanded;
 }
 
 interface Rule {
@@ -71,9 +103,6 @@ export function parseRule(line: string): Rule {
       'tags',
       `rule '${line}': unknown type '${type}' (one of ${Object.keys(evaluators).join(', ')})`,
     );
-  }
-  if (attrs.enable !== undefined && attrs.enable !== 'true' && attrs.enable !== 'false') {
-    throw new InputError('tags', `rule '${line}': enable must be true or false`);
   }
   return { type, attrs };
 }
@@ -114,8 +143,9 @@ const evaluators: Record<string, Evaluator> = {
     if (attrs.prefix === undefined) attrs.prefix = 'sha-';
     return [format === 'long' ? source.sha : source.sha.slice(0, 7)];
   },
-  raw: (attrs, _source, line) => {
+  raw: (attrs, source, line) => {
     if (!attrs.value) throw new InputError('tags', `rule '${line}': type=raw needs value=`);
+    if (attrs.value === 'latest' && isPrereleaseTag(source.ref)) return 'a prerelease never gets latest';
     return [attrs.value];
   },
   ref: (attrs, source, line) => {
@@ -147,12 +177,13 @@ const evaluators: Record<string, Evaluator> = {
     }
     const version = semver.parse(text.replace(/^v/, ''));
     if (!version) return `'${text}' is not a semantic version`;
-    const bare =
-      /\{\{\s*(major|minor|patch)\s*\}\}/.test(pattern) && !/\{\{\s*(version|raw)\s*\}\}/.test(pattern);
-    const partial = bare && !/\{\{\s*patch\s*\}\}/.test(pattern);
-    if (version.prerelease.length > 0 && partial) return 'a prerelease never gets a bare major or minor tag';
-    if (/^\{\{\s*major\s*\}\}$/.test(pattern) && version.major === 0)
+    // A prerelease gets its full version only, whatever the pattern (as docker/metadata-action
+    // does): never a bare major/minor, nor the release's own x.y.z.
+    if (version.prerelease.length > 0) return [/\{\{\s*raw\s*\}\}/.test(pattern) ? text : version.version];
+    const uses = (key: string) => new RegExp(`\\{\\{\\s*${key}\\s*\\}\\}`).test(pattern);
+    if (version.major === 0 && uses('major') && !uses('minor') && !uses('version') && !uses('raw')) {
       return 'a 0.x version gets no bare major tag';
+    }
     return [
       pattern.replace(/\{\{\s*(version|raw|major|minor|patch)\s*\}\}/g, (_m, key: string) =>
         key === 'version'

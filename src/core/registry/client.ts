@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { isRetryableStatus, isTransientNetworkError, type RetryOptions, retry } from '../util/retry.ts';
-import { registryBaseUrl, registryHost } from './hosts.ts';
+import { isLoopbackHost, registryBaseUrl, registryHost } from './hosts.ts';
 
 /** Manifest types we accept when reading: OCI and Docker v2, single images and indexes. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -356,6 +356,14 @@ export class RegistryClient {
 
   private async fetchToken(realm: string, service: string | undefined, scope: string): Promise<string> {
     const url = new URL(realm);
+    // Credentials go to a token service over TLS only (a loopback one may be plain HTTP, as the
+    // registry itself may).
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
+      throw new RegistryError(
+        `${this.host}: refusing to send credentials to the token service ${url.origin} over ${url.protocol.replace(':', '')}`,
+        401,
+      );
+    }
     if (service) url.searchParams.set('service', service);
     for (const s of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', s);
     const headers: Record<string, string> = { accept: 'application/json' };

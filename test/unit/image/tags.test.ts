@@ -77,6 +77,43 @@ describe('generateTags', () => {
       ['2.0.0-rc.1'],
     ],
     [
+      'prerelease never gets latest, even with a suffix',
+      ['type=raw,value=latest,suffix=-alpine', 'type=sha'],
+      tag('v2.0.0-rc.1'),
+      ['sha-0123456'],
+    ],
+    [
+      'prerelease never takes the release tag x.y.z',
+      ['type=semver,pattern={{major}}.{{minor}}.{{patch}}', 'type=semver,pattern=v{{major}}'],
+      tag('v1.2.3-rc.1'),
+      ['1.2.3-rc.1'],
+    ],
+    [
+      'prerelease keeps raw when the pattern asks for it',
+      ['type=semver,pattern={{raw}}'],
+      tag('v1.2.3-rc.1'),
+      ['v1.2.3-rc.1'],
+    ],
+    [
+      '0.x gets no bare major, with or without text around it',
+      ['type=semver,pattern=v{{major}}', 'type=semver,pattern={{major}}.{{minor}}'],
+      tag('v0.3.0'),
+      ['0.3'],
+    ],
+    [
+      'is_default_branch on the default branch',
+      ['type=raw,value=latest,enable={{is_default_branch}}'],
+      { ...branch, defaultBranch: 'main' },
+      ['latest'],
+    ],
+    [
+      'is_default_branch elsewhere',
+      ['type=raw,value=latest,enable={{is_default_branch}}', 'type=sha'],
+      { ...branch, ref: 'refs/heads/dev', defaultBranch: 'main' },
+      ['sha-0123456'],
+    ],
+    ['expressions in values', ['type=raw,value={{branch}}-{{sha}}'], branch, ['main-0123456']],
+    [
       'stable release may get latest',
       ['type=semver,pattern={{version}}', 'type=raw,value=latest'],
       tag('v2.0.0'),
@@ -101,18 +138,6 @@ describe('generateTags', () => {
     expect(generateTags([...rules], source).tags).toEqual(expected);
   });
 
-  it('re-running the same commit gives the same timestamp tag (commit time, not wall-clock)', () => {
-    const a = generateTags(['type=timestamp-sha'], branch).tags;
-    const b = generateTags(['type=timestamp-sha'], { ...branch }).tags;
-    expect(a).toEqual(b);
-  });
-
-  it('timestamp tags sort numerically in commit order, as a Flux numerical ImagePolicy needs', () => {
-    const older = generateTags(['type=timestamp-sha'], { ...branch, commitTime: 999999999 }).tags[0]!;
-    const newer = generateTags(['type=timestamp-sha'], { ...branch, commitTime: 1000000000 }).tags[0]!;
-    expect(Number.parseFloat(newer.split('-')[0]!)).toBeGreaterThan(Number.parseFloat(older.split('-')[0]!));
-  });
-
   it.each([
     ['unknown type', ['type=nightly'], /Input 'tags': rule 'type=nightly': unknown type 'nightly'/],
     ['raw without value', ['type=raw'], /needs value=/],
@@ -123,6 +148,12 @@ describe('generateTags', () => {
     ['field without =', ['type=sha,short'], /'short' is not key=value/],
     ['bad regex', ['type=semver,pattern={{version}},match=(x'], /not a valid regular expression/],
     ['unbalanced quote', ['type=raw,"value=x'], /unbalanced double quote/],
+    ['unknown expression', ['type=raw,value={{date}}'], /unknown expression \{\{date\}\}/],
+    [
+      'enable that is not a boolean',
+      ['type=raw,value=x,enable=maybe'],
+      /enable must be true, false or \{\{is_default_branch\}\}/,
+    ],
   ] as const)('rejects %s', (_name, rules, message) => {
     expect(() => generateTags([...rules], tag('v1.0.0'))).toThrow(message);
   });

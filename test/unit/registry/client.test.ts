@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../../src/core/log.ts';
 import {
   parseChallenge,
@@ -175,6 +175,28 @@ describe('RegistryClient against a token-auth registry (ghcr.io style)', () => {
       await new RegistryClient(registry.host, undefined, fast).manifestDigest('public/app', 'x'),
     ).toBeUndefined();
     expect(registry.seen.find((s) => s.url.startsWith('/token'))?.authorization).toBeUndefined();
+  });
+
+  it('never sends credentials to a token service over plain HTTP on another host', async () => {
+    const registry = await fake(() => ({
+      status: 401,
+      headers: {
+        'www-authenticate': 'Bearer realm="http://tokens.example.com/token",scope="repository:app:pull"',
+      },
+    }));
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const error = await new RegistryClient(
+      registry.host,
+      { username: 'bot', password: 'hunter2-secret' },
+      fast,
+    )
+      .manifestDigest('app', '1')
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      'refusing to send credentials to the token service http://tokens.example.com',
+    );
+    expect(fetchSpy.mock.calls.some(([url]) => String(url).includes('tokens.example.com'))).toBe(false);
+    fetchSpy.mockRestore();
   });
 
   it('reports refused credentials from the token service without the password', async () => {
