@@ -25,6 +25,8 @@ export const definition = {
       description:
         "Globs of the YAML files to search and edit, one per line (`!` excludes). Only their folders (and those folders' parents) are checked out.",
       type: 'list',
+      // Whole lines: a comma belongs to a brace glob (`deploy/{staging,prod}/**/*.yaml`).
+      multiline: true,
       default: 'deploy/**/*.yaml',
     },
     image: {

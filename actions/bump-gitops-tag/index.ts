@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { RunContext } from '../../src/core/context.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { type BumpResult, bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
-import { type GitAuth, gitEnv } from '../../src/core/gitops/git.ts';
 import {
   imageBaseName,
   isValidImageName,
@@ -17,6 +16,7 @@ import {
 } from '../../src/core/gitops/pull-request.ts';
 import { type Remote, resolveRemote } from '../../src/core/gitops/remote.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { gitEnvFor, mayReceive } from '../shared/git-auth.ts';
 import { definition } from './definition.ts';
 
 export { definition };
@@ -26,17 +26,20 @@ type BumpInputs = Inputs<typeof definition>;
 export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
   const { inputs, context, log, summary } = args;
   validate(inputs);
+  // `files` was once comma-separated too: say so when a comma outside braces is now part of a glob.
+  for (const glob of inputs.files.filter((g) => /,(?![^{]*\})/.test(g))) {
+    log.warning(`Input 'files': '${glob}' is one glob (one per line; commas only separate inside {…})`);
+  }
   const remote = await resolveRemote(inputs.repository, context);
-  const token = inputs.token || context.token || '';
-  const credentials = token && mayReceive(remote.url, token, context, log) ? auth(token, context) : undefined;
-  // The header git sends holds the token in base64: mask that form too.
-  if (credentials) args.mask(Buffer.from(`${credentials.username}:${credentials.token}`).toString('base64'));
+  const given = inputs.token || context.token || '';
+  // A token this remote's host may not receive is used for nothing: neither git nor the pull request API.
+  const token = given && mayReceive(remote.url, given, context, log) ? given : '';
   const mode = inputs.mode as 'push' | 'pull-request';
   const image = inputs.image;
   const result = await bumpGitopsTag({
     url: remote.url,
     display: remote.display,
-    env: gitEnv(childEnv(process.env), remote.url, credentials),
+    env: gitEnvFor(remote.url, token, args),
     branch: inputs.branch,
     files: inputs.files,
     image,
@@ -77,11 +80,6 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   };
 }
 
-/** The environment git runs in, without the action's raw inputs (the token among them). */
-function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(GA_)?INPUT_/.test(key)));
-}
-
 function validate(inputs: BumpInputs): void {
   if (!isValidTag(inputs.tag)) {
     throw new InputError('tag', `'${inputs.tag}' is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`);
@@ -103,34 +101,6 @@ function validate(inputs: BumpInputs): void {
       'author-name and author-email must be set (email like bot@example.com)',
     );
   }
-}
-
-/** Basic-auth user for the token: what each platform's git server expects. */
-const PLATFORM_TOKEN = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
-
-/**
- * The CI platform's own tokens (GitHub's, the GitLab job token) only ever go to that platform's
- * server: with a GitOps remote elsewhere, the default `${{ github.token }}` must not leave GitHub.
- */
-function mayReceive(
-  url: string,
-  token: string,
-  context: RunContext,
-  log: RunArgs<BumpInputs>['log'],
-): boolean {
-  if (!/^https?:\/\//i.test(url) || !context.serverUrl) return true;
-  const platformToken = PLATFORM_TOKEN.test(token) || token === context.token;
-  if (!platformToken || new URL(url).host === new URL(context.serverUrl).host) return true;
-  log.warning(
-    `Not sending the ${context.platform} token to ${new URL(url).host}: pass a token for that host in 'token'`,
-  );
-  return false;
-}
-
-function auth(token: string, context: RunContext): GitAuth {
-  if (context.platform === 'gitlab')
-    return { token, username: token === context.token ? 'gitlab-ci-token' : 'oauth2' };
-  return { token, username: 'x-access-token' };
 }
 
 function provider(

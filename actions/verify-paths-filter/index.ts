@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../../src/core/errors.ts';
-import { gitEnv } from '../../src/core/gitops/git.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { changedFiles, resolveComparison } from '../../src/core/paths/changes.ts';
 import {
@@ -10,12 +9,13 @@ import {
   NEVER_SEEN_STATUSES,
   parseFilters,
 } from '../../src/core/paths/filters.ts';
-import { Git } from '../../src/core/paths/git.ts';
+import { RepoGit } from '../../src/core/paths/git.ts';
 import type { Dialect } from '../../src/core/paths/glob.ts';
 import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
 import { repoView } from '../../src/core/paths/guard/repo-view.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { childEnv, gitEnvFor } from '../shared/git-auth.ts';
 import { definition } from './definition.ts';
 
 export { definition };
@@ -27,7 +27,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
   const dialect = inputs.dialect as Dialect;
   // Inputs are checked before any git work, so a typo fails fast.
   const filters = parseFilters(await filtersText(inputs.filters, context.workspace));
-  const git = await checkoutGit(context.workspace, log, inputs.token);
+  const git = await checkoutGit(args);
   for (const filter of filters) {
     if (filter.rules.some((rule) => [...(rule.statuses ?? [])].some((s) => NEVER_SEEN_STATUSES.has(s)))) {
       log.warning(
@@ -84,14 +84,14 @@ export async function run(args: Args): Promise<Record<string, string>> {
   return outputs;
 }
 
-/** Git in the checkout; fetches authenticate with the token (never on argv, only to the remote's host). */
-async function checkoutGit(workspace: string, log: Logger, token: string): Promise<Git> {
-  const url = (await new Git(workspace).remoteUrl()) ?? '';
-  return new Git(
-    workspace,
-    log,
-    gitEnv(process.env, url, token ? { token, username: 'x-access-token' } : undefined),
-  );
+/**
+ * Git in the checkout. Fetches authenticate with the token as bump-gitops-tag's git does: never on
+ * argv, only to the remote's own origin, a platform token only to the platform's host.
+ */
+async function checkoutGit(args: Args): Promise<RepoGit> {
+  const { context, log, inputs } = args;
+  const url = (await new RepoGit(context.workspace, childEnv(process.env)).remoteUrl()) ?? '';
+  return new RepoGit(context.workspace, gitEnvFor(url, inputs.token, args), log);
 }
 
 /** The `filters` input is YAML, or (one line without `:`) a file in the repository holding it. */
@@ -119,7 +119,7 @@ function differences(here: FilterResult[], there: FilterResult[], other: Dialect
 }
 
 /** Runs the loop guard, annotates what it found, and returns the number of loops. */
-async function loopGuard(args: Args, git: Git, log: Logger): Promise<number> {
+async function loopGuard(args: Args, git: RepoGit, log: Logger): Promise<number> {
   const enforced = args.inputs['loop-guard'];
   const result = await checkLoops(await repoView(git, args.context.defaultBranch), {
     extraPaths: args.inputs['gitops-paths'],

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bump from '../../actions/bump-gitops-tag/index.ts';
 import type { RunContext } from '../../src/core/context.ts';
+import { gitEnv } from '../../src/core/git/env.ts';
 import { bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
-import { gitEnv } from '../../src/core/gitops/git.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { exec } from '../../src/core/util/exec.ts';
 import type { ActionModule } from '../../src/definition.ts';
@@ -202,6 +202,40 @@ describe('push mode on the example repositories', () => {
     expect(await changedLines(bare, before, 'main')).toEqual([
       [`    newTag: ${SEED_TAG}`, `    newTag: ${tag}`],
     ]);
+  });
+
+  describe('file selection: one glob per line, `!` excludes, dotfiles match', () => {
+    const kustomization = (env: string) => `# ${env}\nimages:\n  - name: ${IMAGE}\n    newTag: ${SEED_TAG}\n`;
+    const folders = ['dev', 'staging', 'prod', '.preview'];
+    const layout = Object.fromEntries(
+      folders.map((f) => [`deploy/${f}/kustomization.yaml`, kustomization(f)]),
+    );
+
+    it.each<[string, string, string[]]>([
+      ['a brace glob stays one glob', 'deploy/{staging,prod}/*.yaml', ['prod', 'staging']],
+      ['an exclude next to an include', 'deploy/**/*.yaml\n!deploy/prod/**', ['.preview', 'dev', 'staging']],
+      ['the exclude first: same result', '!deploy/prod/**\ndeploy/**/*.yaml', ['.preview', 'dev', 'staging']],
+      ['excluding the dot folder', 'deploy/**/*.yaml\n!**/.*/**', ['dev', 'prod', 'staging']],
+    ])('%s: %j', async (_title, files, bumped) => {
+      const bare = await bareRepo(layout);
+      const before = await git(bare, 'rev-parse', 'main');
+      const result = await run({ repository: bare, tag: '1735689950-0a1b2c3', files });
+      expect(result.code, result.log).toBe(0);
+      const expected = bumped.map((f) => `deploy/${f}/kustomization.yaml`).sort();
+      expect(JSON.parse(result.outputs.files!).sort()).toEqual(expected);
+      expect((await git(bare, 'diff', '--name-only', before, 'main')).split('\n').sort()).toEqual(expected);
+      expect(result.log).not.toMatch(/is one glob/);
+    });
+
+    it('a comma outside braces is part of the glob, with a warning saying so', async () => {
+      const bare = await bareRepo(layout);
+      const head = await git(bare, 'rev-parse', 'main');
+      const files = 'deploy/dev/kustomization.yaml,deploy/prod/kustomization.yaml';
+      const result = await run({ repository: bare, tag: '1735689950-0a1b2c3', files });
+      expect(result.code).toBe(1);
+      expect(result.log).toContain(`warning: Input 'files': '${files}' is one glob (one per line;`);
+      expect(await git(bare, 'rev-parse', 'main')).toBe(head);
+    });
   });
 
   it('an older tag after a newer one changes nothing; the same tag changes nothing', async () => {

@@ -3,7 +3,18 @@
  * force-pushed branches, 100,000 changed files, the loop guard through the real CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +24,7 @@ import { type RunContext, ZERO_SHA } from '../../src/core/context.ts';
 import type { ActionModule } from '../../src/definition.ts';
 import { CliPlatform } from '../../src/platform/cli.ts';
 import { runAction } from '../../src/runner.ts';
+import { runAsGitHub } from '../harness/github-runner.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const GIT_ENV = {
@@ -622,4 +634,77 @@ describe('the loop guard through the real CLI (a pre-commit check: no base, no f
       expect(JSON.parse(loop.stdout)).toMatchObject({ 'loop-risk': 'true' });
     },
   );
+});
+
+describe('token scope (the bundle as the GitHub runner runs it)', () => {
+  /** A git http server that refuses everything, recording each request's headers. */
+  async function withGitServer(
+    fn: (url: string, seen: IncomingHttpHeaders[]) => Promise<void>,
+  ): Promise<void> {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}/org/app.git`, seen);
+    } finally {
+      server.close();
+    }
+  }
+
+  /** A `git` first on PATH that records its arguments and environment, then runs the real one. */
+  function recordingGit(): { path: string; runs: () => { args: string; env: string }[] } {
+    const bin = fresh('bin');
+    const dumps = fresh('env-dumps');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const script = `#!/bin/sh\n{ echo "$*"; env; } > "${dumps}/$$"\nexec "${real}" "$@"\n`;
+    writeFileSync(join(bin, 'git'), script, { mode: 0o755 });
+    return {
+      path: `${bin}:${process.env.PATH}`,
+      runs: () =>
+        readdirSync(dumps).map((name) => {
+          const [args = '', ...env] = readFileSync(join(dumps, name), 'utf8').split('\n');
+          return { args, env: env.join('\n') };
+        }),
+    };
+  }
+
+  it.each([
+    ['the default GitHub token', 'ghs_0123456789abcdefghijklmnopqrstuvwxyzAB', false],
+    ['a token given for that host', 'glpat-0123456789abcdef', true],
+  ])('%s: sent to an origin outside GitHub = %s; never in git’s environment', async (_name, token, sent) => {
+    await withGitServer(async (url, seen) => {
+      // A push whose before-SHA the clone lacks: the action fetches it from origin.
+      const work = fresh('scoped');
+      git(work, ['init', '-q', '-b', 'main']);
+      git(work, ['remote', 'add', 'origin', url]);
+      const head = commit(work, { 'app/a.txt': '1\n' });
+      const recorder = recordingGit();
+      const result = await runAsGitHub(join(ROOT, 'dist/verify-paths-filter/index.js'), {
+        cwd: work,
+        inputs: { filters: "app: 'app/**'", token },
+        env: { PATH: recorder.path, GITHUB_SHA: head },
+        event: {
+          ref: 'refs/heads/main',
+          before: 'b'.repeat(40),
+          after: head,
+          repository: { full_name: 'org/app', default_branch: 'main' },
+        },
+      });
+      expect(seen.length, result.stdout + result.stderr).toBeGreaterThan(0);
+      expect(seen.some((headers) => headers.authorization !== undefined)).toBe(sent);
+      expect(result.stdout.includes('Not sending the github token')).toBe(!sent);
+      expect((result.stdout + result.stderr).replace(/^::add-mask::.*$/gm, '')).not.toContain(token);
+      // The action's raw inputs stay out of its git's environment (the token reaches git only as a
+      // header). The platform's local commit-time lookup, before the action runs, is not the action's.
+      const runs = recorder.runs().filter((r) => !r.args.startsWith('-c core.quotePath=off show -s'));
+      expect(runs.some((r) => / fetch /.test(r.args))).toBe(true);
+      for (const { args, env } of runs) {
+        expect(env.match(/^INPUT_\w*/gm) ?? [], args).toEqual([]);
+        expect(env, args).not.toContain(token);
+      }
+    });
+  });
 });

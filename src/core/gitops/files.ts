@@ -1,13 +1,13 @@
 /** Which repository files the `files` globs select, and which folders a sparse checkout needs for them. */
+import { splitGlobs } from '../glob/rule.ts';
 
-/** Matcher for the globs; items starting with `!` exclude. picomatch loads on demand (start-up cost). */
+/**
+ * Matcher for the globs: the shared include/exclude rule (core/glob/rule.ts, `!` excludes, dotfiles
+ * match), the same the loop guard uses to tell what this bump writes. Loaded on demand (start-up cost).
+ */
 export async function fileMatcher(globs: string[]): Promise<(path: string) => boolean> {
-  const { default: picomatch } = await import('picomatch');
-  const include = globs.filter((g) => !g.startsWith('!'));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
-  const yes = include.length ? picomatch(include) : () => false;
-  const no = exclude.length ? picomatch(exclude) : () => false;
-  return (path) => yes(path) && !no(path);
+  const { globListMatcher } = await import('../glob/match.ts');
+  return globListMatcher(globs);
 }
 
 const GLOB_CHARS = /[*?[\]{}()!+@]/;
@@ -19,7 +19,7 @@ const GLOB_CHARS = /[*?[\]{}()!+@]/;
  */
 export function fixedPrefixes(globs: string[]): string[] | undefined {
   const prefixes = new Set<string>();
-  for (const glob of globs.filter((g) => !g.startsWith('!'))) {
+  for (const glob of splitGlobs(globs).includes) {
     const segments = glob.replace(/^\.\//, '').split('/');
     const fixed: string[] = [];
     for (const segment of segments.slice(0, -1)) {

@@ -6,39 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { Git, gitMessage } from '../git/git.ts';
 import type { Logger } from '../log.ts';
-import { type ExecResult, exec } from '../util/exec.ts';
-
-export interface GitAuth {
-  token: string;
-  /** Basic-auth user: `x-access-token` (GitHub), `gitlab-ci-token` (CI_JOB_TOKEN), `oauth2` (GitLab tokens). */
-  username: string;
-}
-
-/**
- * Environment for git: no prompts, and for an http(s) remote with a token an `http.<origin>/.extraHeader`
- * passed through GIT_CONFIG_COUNT/KEY/VALUE, so the token is in neither argv, the URL nor a file, and is
- * only sent to that origin.
- */
-export function gitEnv(base: NodeJS.ProcessEnv, url: string, auth?: GitAuth): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GIT_PROTOCOL: 'version=2' };
-  if (!auth?.token || !/^https?:\/\//i.test(url)) return env;
-  const origin = new URL(url).origin;
-  const basic = Buffer.from(`${auth.username}:${auth.token}`).toString('base64');
-  const entries: [string, string][] = [
-    // An empty helper list: a stored credential must not override the token we were given.
-    ['credential.helper', ''],
-    [`http.${origin}/.extraHeader`, `Authorization: Basic ${basic}`],
-  ];
-  let count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
-  for (const [key, value] of entries) {
-    env[`GIT_CONFIG_KEY_${count}`] = key;
-    env[`GIT_CONFIG_VALUE_${count}`] = value;
-    count++;
-  }
-  env.GIT_CONFIG_COUNT = String(count);
-  return env;
-}
 
 export interface PushRef {
   flag: string;
@@ -90,11 +59,9 @@ export interface CloneOptions {
 
 export class GitCheckout {
   private constructor(
-    readonly dir: string,
+    private readonly git: Git,
     readonly branch: string,
     readonly head: string,
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly logger: Logger,
     private readonly display: string,
   ) {}
 
@@ -104,8 +71,7 @@ export class GitCheckout {
     if (options.branch) args.push('--branch', options.branch);
     args.push('--', options.url, options.dir);
     // Output is kept for the error message, not streamed: a local remote's 'filtering not recognized' is noise.
-    options.logger.debug(`$ git ${args.join(' ')}`);
-    const result = await exec('git', args, { env: options.env, allowFailure: true });
+    const result = await new Git(process.cwd(), options.env, options.logger).exec(args);
     if (result.code !== 0) {
       const why = gitMessage(result);
       if (options.branch && /Remote branch .* not found/i.test(why)) {
@@ -113,45 +79,26 @@ export class GitCheckout {
       }
       throw new UserError(`Cannot clone ${options.display}: ${why}`);
     }
-    const git = (a: string[]) => run(options.dir, a, options.env, options.logger);
-    const symbolic = await exec('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {
-      cwd: options.dir,
-      env: options.env,
-      allowFailure: true,
-    });
-    const branch = options.branch || symbolic.stdout.trim();
-    const head = await exec('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
-      cwd: options.dir,
-      env: options.env,
-      allowFailure: true,
-    });
-    if (head.code !== 0 || !branch)
+    const git = new Git(options.dir, options.env, options.logger);
+    const symbolic = await git.try(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    const branch = options.branch || (symbolic ?? '').trim();
+    const head = await git.try(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    if (head === undefined || !branch)
       throw new UserError(
         `${options.display} has no commits on ${branch ? `branch '${branch}'` : 'its default branch'}`,
       );
-    if (options.sparse) await git(['sparse-checkout', 'set', '--cone', '--', ...options.sparse]);
-    return new GitCheckout(
-      options.dir,
-      branch,
-      head.stdout.trim(),
-      options.env,
-      options.logger,
-      options.display,
-    );
+    if (options.sparse) await git.run(['sparse-checkout', 'set', '--cone', '--', ...options.sparse]);
+    return new GitCheckout(git, branch, head.trim(), options.display);
   }
 
-  private git(args: string[], input?: string): Promise<string> {
-    return run(this.dir, args, this.env, this.logger, input);
+  get dir(): string {
+    return this.git.cwd;
   }
 
   /** The remote tips of these branches (absent ones are missing from the map). */
   async remoteHeads(branches: string[]): Promise<Map<string, string>> {
     const refs = branches.map((b) => `refs/heads/${b}`);
-    const result = await exec('git', ['ls-remote', '--heads', 'origin', ...refs], {
-      cwd: this.dir,
-      env: this.env,
-      allowFailure: true,
-    });
+    const result = await this.git.exec(['ls-remote', '--heads', 'origin', ...refs]);
     if (result.code !== 0)
       throw new UserError(`Cannot read branches of ${this.display}: ${gitMessage(result)}`);
     const heads = new Map<string, string>();
@@ -165,28 +112,27 @@ export class GitCheckout {
   /** Fetches a branch tip (shallow) into refs/remotes/origin/<branch>; returns its commit. */
   async fetch(branch: string, depth = 1): Promise<string> {
     const ref = `refs/remotes/origin/${branch}`;
-    const result = await exec(
-      'git',
-      ['fetch', '--quiet', `--depth=${depth}`, '--no-tags', 'origin', `+refs/heads/${branch}:${ref}`],
-      {
-        cwd: this.dir,
-        env: this.env,
-        allowFailure: true,
-      },
-    );
+    const result = await this.git.exec([
+      'fetch',
+      '--quiet',
+      `--depth=${depth}`,
+      '--no-tags',
+      'origin',
+      `+refs/heads/${branch}:${ref}`,
+    ]);
     if (result.code !== 0)
       throw new UserError(`Cannot fetch '${branch}' from ${this.display}: ${gitMessage(result)}`);
-    return (await this.git(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+    return (await this.git.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
   }
 
   /** Points the worktree at a commit, discarding what a previous attempt left. */
   async checkout(commit: string): Promise<void> {
-    await this.git(['checkout', '--quiet', '--force', '--detach', commit]);
+    await this.git.run(['checkout', '--quiet', '--force', '--detach', commit]);
   }
 
   /** Regular files of a commit (symlinks and submodules are never edited). */
   async listFiles(commit = 'HEAD'): Promise<string[]> {
-    const out = await this.git(['ls-tree', '-r', '-z', '--full-tree', commit]);
+    const out = await this.git.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
     return out
       .split('\0')
       .filter((entry) => /^100(644|755) blob /.test(entry))
@@ -202,43 +148,28 @@ export class GitCheckout {
   }
 
   /** A file's content in another commit (blob fetched on demand in a partial clone). */
-  async show(commit: string, path: string): Promise<string | undefined> {
-    const result = await exec('git', ['cat-file', 'blob', `${commit}:${path}`], {
-      cwd: this.dir,
-      env: this.env,
-      allowFailure: true,
-    });
-    return result.code === 0 ? result.stdout : undefined;
+  show(commit: string, path: string): Promise<string | undefined> {
+    return this.git.try(['cat-file', 'blob', `${commit}:${path}`]);
   }
 
   /** Paths a commit changed against its parent (the parent must have been fetched). */
   async changedPaths(commit: string): Promise<string[]> {
-    const out = await this.git(['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', commit]);
+    const out = await this.git.run(['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', commit]);
     return out.split('\0').filter(Boolean);
   }
 
   async tree(commit: string): Promise<string> {
-    return (await this.git(['rev-parse', `${commit}^{tree}`])).trim();
+    return (await this.git.run(['rev-parse', `${commit}^{tree}`])).trim();
   }
 
   /** Unified diff between two commits for these paths. */
   diff(from: string, to: string, paths: string[]): Promise<string> {
-    return this.git([
-      '-c',
-      'core.quotePath=false',
-      'diff',
-      '--no-color',
-      '--no-ext-diff',
-      from,
-      to,
-      '--',
-      ...paths,
-    ]);
+    return this.git.run(['diff', '--no-color', '--no-ext-diff', from, to, '--', ...paths]);
   }
 
   /** Commits the given paths; author and committer from the arguments, never from local config. */
   async commit(paths: string[], message: string, author: { name: string; email: string }): Promise<string> {
-    await this.git(
+    await this.git.run(
       [
         '-c',
         `user.name=${author.name}`,
@@ -255,7 +186,7 @@ export class GitCheckout {
       ],
       message,
     );
-    return (await this.git(['rev-parse', 'HEAD'])).trim();
+    return (await this.git.run(['rev-parse', 'HEAD'])).trim();
   }
 
   /** Pushes a commit to a remote ref without force (or with a lease on our own branch). */
@@ -264,7 +195,7 @@ export class GitCheckout {
     if (options.lease !== undefined) args.push(`--force-with-lease=${remoteRef}:${options.lease}`);
     for (const option of options.pushOptions ?? []) args.push('-o', option);
     args.push('origin', `${commit}:${remoteRef}`);
-    const result = await exec('git', args, { cwd: this.dir, env: this.env, allowFailure: true });
+    const result = await this.git.exec(args);
     const refs = parsePorcelain(result.stdout);
     const rejected = refs.find((r) => r.flag === '!');
     if (result.code === 0 && !rejected) return { ok: true, stderr: result.stderr };
@@ -277,36 +208,4 @@ export class GitCheckout {
       };
     return { ok: false, retryable: false, reason: gitMessage(result), stderr: result.stderr };
   }
-}
-
-async function run(
-  cwd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-  input?: string,
-): Promise<string> {
-  const result = await exec('git', args, { cwd, env, input, allowFailure: true });
-  if (result.code !== 0) {
-    logger.debug(`git ${args.join(' ')} failed: ${result.stderr}`);
-    throw new UserError(`git ${subcommand(args)} failed: ${gitMessage(result)}`);
-  }
-  return result.stdout;
-}
-
-/** The git subcommand in an argument list that may start with `-c key=value` pairs. */
-function subcommand(args: string[]): string {
-  let i = 0;
-  while (args[i] === '-c') i += 2;
-  return args[i] ?? 'git';
-}
-
-/** The most telling lines of git's stderr (fatal/error lines), without hints. */
-export function gitMessage(result: ExecResult): string {
-  const lines = result.stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('hint:'));
-  const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
-  return (fatal.length ? fatal : lines).slice(-3).join(' / ') || `exit code ${result.code}`;
 }

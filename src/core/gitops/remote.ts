@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunContext } from '../context.ts';
 import { InputError, UserError } from '../errors.ts';
-import { exec } from '../util/exec.ts';
+import { Git } from '../git/git.ts';
 
 export interface Remote {
   /** What git clones from (local paths become file:// so that --depth is honoured). */
@@ -63,11 +63,7 @@ async function currentRemote(context: RunContext): Promise<Omit<Remote, 'current
     };
   }
   // The CLI: the checkout's own origin.
-  const result = await exec('git', ['remote', 'get-url', 'origin'], {
-    cwd: context.workspace,
-    allowFailure: true,
-  }).catch(() => undefined);
-  const url = result?.code === 0 ? result.stdout.trim() : '';
+  const url = (await new Git(context.workspace).try(['remote', 'get-url', 'origin']))?.trim();
   if (!url) return undefined;
   const local = !URL_LIKE.test(url) && !SCP_LIKE.test(url);
   return describe(local ? pathToFileURL(resolve(context.workspace, url)).href : url, context);

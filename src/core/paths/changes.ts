@@ -13,7 +13,7 @@
 import { type RunContext, ZERO_SHA } from '../context.ts';
 import { InputError, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Git } from './git.ts';
+import type { RepoGit } from './git.ts';
 import { ensureBranch, ensureCommit, isAncestor, mergeBase, short } from './history.ts';
 
 export const CHANGE_STATUSES = [
@@ -71,7 +71,7 @@ export type Comparison =
   | { kind: 'all'; head: string; reason: string };
 
 export interface CompareOptions {
-  git: Git;
+  git: RepoGit;
   log: Logger;
   sha: string;
   ref: string;
@@ -148,7 +148,7 @@ export async function resolveComparison(options: CompareOptions): Promise<Compar
   }
 }
 
-async function resolveBase(git: Git, base: string): Promise<string> {
+async function resolveBase(git: RepoGit, base: string): Promise<string> {
   const remote = await git.remote();
   const found =
     (await git.resolve(base)) ??
@@ -207,7 +207,7 @@ async function newBranch(
 }
 
 /** The remote's default branch: `refs/remotes/<remote>/HEAD`, else asked from the remote. */
-async function detectDefaultBranch(git: Git): Promise<string | undefined> {
+async function detectDefaultBranch(git: RepoGit): Promise<string | undefined> {
   const remote = await git.remote();
   if (!remote) return undefined;
   const local = (await git.try(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`]))?.trim();
@@ -216,7 +216,7 @@ async function detectDefaultBranch(git: Git): Promise<string | undefined> {
   return listed?.match(/^ref: refs\/heads\/(\S+)\s+HEAD/m)?.[1];
 }
 
-async function sincePreviousTag(git: Git, head: string): Promise<Comparison> {
+async function sincePreviousTag(git: RepoGit, head: string): Promise<Comparison> {
   // Finding "the previous tag" needs the history and the tags.
   if (await git.isShallow()) await git.fetch(['--unshallow']);
   await git.fetch(['+refs/tags/*:refs/tags/*']);
@@ -233,12 +233,12 @@ async function sincePreviousTag(git: Git, head: string): Promise<Comparison> {
 }
 
 /** ` (git fetch: <reason>)` when a fetch failed, so an auth problem does not look like a missing ref. */
-function fetchProblem(git: Git): string {
+function fetchProblem(git: RepoGit): string {
   return git.lastFetchError ? ` (git fetch: ${git.lastFetchError})` : '';
 }
 
 /** The changed files of a comparison, complete (no cap), in git's path order. */
-export async function changedFiles(git: Git, comparison: Comparison): Promise<ChangedFile[]> {
+export async function changedFiles(git: RepoGit, comparison: Comparison): Promise<ChangedFile[]> {
   if (comparison.kind === 'all') {
     const listed = await git.run(['ls-tree', '-r', '-z', '--name-only', '--full-tree', comparison.head]);
     return listed

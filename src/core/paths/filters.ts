@@ -1,13 +1,15 @@
 /**
- * Named change filters (dorny/paths-filter's YAML, with one rule changed on purpose):
- * a file matches a filter when it matches at least one include and no exclude (`!glob`), whatever
- * the order of the rules. A filter with only excludes means "everything except". A rule may be
- * restricted to change types: `added|modified: 'glob'` (or a list of globs); an exclude can be too.
+ * Named change filters (dorny/paths-filter's YAML, with one rule changed on purpose): the
+ * include/exclude rule of core/glob/rule.ts, shared with bump-gitops-tag's `files`: a file matches
+ * when it matches at least one include and no exclude (`!glob`), whatever the order; only excludes
+ * = everything except. A rule may be restricted to change types: `added|modified: 'glob'` (or a
+ * list of globs); an exclude can be too.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { InputError } from '../errors.ts';
+import { includeExclude, parseGlob } from '../glob/rule.ts';
 import { CHANGE_STATUSES, type ChangedFile, type ChangeStatus } from './changes.ts';
-import { compileGlob, type Dialect, type PathMatcher } from './glob.ts';
+import { compileGlob, type Dialect } from './glob.ts';
 
 export interface FilterRule {
   glob: string;
@@ -87,9 +89,7 @@ function collectRules(
     }
     if (typeof node.value !== 'string')
       throw new InputError('filters', `filter '${name}': '${String(node.value)}' is not a glob string`);
-    const raw = node.value.trim();
-    const exclude = raw.startsWith('!');
-    const glob = exclude ? raw.slice(1) : raw;
+    const { glob, exclude } = parseGlob(node.value);
     if (glob === '') throw new InputError('filters', `filter '${name}' has an empty glob`);
     out.push({ glob, exclude, statuses });
     return;
@@ -132,21 +132,13 @@ export interface CompiledFilter extends Filter {
 }
 
 export function compileFilter(filter: Filter, dialect: Dialect): CompiledFilter {
-  const compiled = filter.rules.map((rule) => ({
-    ...rule,
-    match: compileGlob(rule.glob, dialect) as PathMatcher,
-  }));
-  const includes = compiled.filter((rule) => !rule.exclude);
-  const excludes = compiled.filter((rule) => rule.exclude);
-  const applies = (rule: FilterRule, file: ChangedFile) => !rule.statuses || rule.statuses.has(file.status);
-  return {
-    ...filter,
-    matches(file) {
-      const included =
-        includes.length === 0 || includes.some((rule) => applies(rule, file) && rule.match(file.path));
-      return included && !excludes.some((rule) => applies(rule, file) && rule.match(file.path));
-    },
-  };
+  const compiled = filter.rules.map((rule) => ({ ...rule, match: compileGlob(rule.glob, dialect) }));
+  // The shared include/exclude rule; a typed rule only counts for files of its change types.
+  const matches = includeExclude(
+    compiled,
+    (rule, file: ChangedFile) => (!rule.statuses || rule.statuses.has(file.status)) && rule.match(file.path),
+  );
+  return { ...filter, matches };
 }
 
 export interface FilterResult {

@@ -1,37 +1,10 @@
-/** A small git client for one checkout: argument arrays only, and the fetches a shallow clone needs. */
-import type { Logger } from '../log.ts';
-import { exec } from '../util/exec.ts';
+/** Git in the checkout being filtered: its remote, and the fetches a shallow clone needs. */
+import { Git, gitMessage } from '../git/git.ts';
 
-export class Git {
+export class RepoGit extends Git {
   private remoteName: string | null | undefined;
-  /** Why the last fetch failed (git's last stderr line), for error messages. */
+  /** Why the last fetch failed (git's own words), for error messages. */
   lastFetchError: string | undefined;
-
-  /** `env`: the environment for git, fetch credentials included (see gitops/git.ts `gitEnv`). */
-  constructor(
-    readonly cwd: string,
-    readonly log?: Logger,
-    private readonly env?: NodeJS.ProcessEnv,
-  ) {}
-
-  /** Runs git and returns stdout; throws ExecError with git's stderr on failure. */
-  async run(args: string[]): Promise<string> {
-    const { stdout } = await exec('git', ['-c', 'core.quotePath=off', ...args], {
-      cwd: this.cwd,
-      env: this.env,
-    });
-    return stdout;
-  }
-
-  /** Runs git; undefined instead of an error on a non-zero exit. */
-  async try(args: string[]): Promise<string | undefined> {
-    const result = await exec('git', ['-c', 'core.quotePath=off', ...args], {
-      cwd: this.cwd,
-      env: this.env,
-      allowFailure: true,
-    });
-    return result.code === 0 ? result.stdout : undefined;
-  }
 
   async remoteUrl(): Promise<string | undefined> {
     const remote = await this.remote();
@@ -66,14 +39,9 @@ export class Git {
     const depthArgs = args.filter((arg) => arg.startsWith('--depth') || arg.startsWith('--deepen'));
     // In a full clone, depth options would make it shallow: drop them.
     const effective = shallow ? args : args.filter((arg) => !depthArgs.includes(arg));
-    this.log?.debug(`git fetch ${remote} ${effective.join(' ')}`);
-    const result = await exec('git', ['fetch', '--no-tags', '--quiet', remote, ...effective], {
-      cwd: this.cwd,
-      env: this.env,
-      allowFailure: true,
-    });
+    const result = await this.exec(['fetch', '--no-tags', '--quiet', remote, ...effective]);
     if (result.code !== 0) {
-      this.lastFetchError = result.stderr.trim().split('\n').pop() || `exit code ${result.code}`;
+      this.lastFetchError = gitMessage(result);
       this.log?.debug(`git fetch failed: ${result.stderr.trim()}`);
     }
     return result.code === 0;

@@ -3,22 +3,19 @@
  * - `picomatch`: dorny/paths-filter's matcher (`{dot: true}`): `**` crosses `/` at any depth,
  *   braces and extglobs work, dotfiles match.
  * - `gitlab`: GitLab `rules:changes` (Ruby fnmatch, see fnmatch.ts): `dir/**` is one level only.
- * A leading `!` is never handled here: filters strip it to mean "exclude" before compiling.
+ * A leading `!` is never handled here: lists strip it to mean "exclude" (core/glob/rule.ts).
  */
-import picomatch from 'picomatch';
+import { globListMatcher, type PathMatcher, picomatchGlob } from '../glob/match.ts';
+import { splitGlobs } from '../glob/rule.ts';
 import { compileGitlabGlob } from './fnmatch.ts';
+
+export type { PathMatcher };
 
 export const DIALECTS = ['picomatch', 'gitlab'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-export type PathMatcher = (path: string) => boolean;
-
 export function compileGlob(pattern: string, dialect: Dialect): PathMatcher {
-  if (dialect === 'gitlab') return compileGitlabGlob(pattern);
-  // `windows: false`: git paths use `/` on every runner, `\` stays an escape. Flag `s`: picomatch
-  // builds `**` from `.`, which would skip file names containing a newline.
-  const matcher = picomatch(pattern, { dot: true, windows: false, flags: 's' });
-  return (path) => matcher(path);
+  return dialect === 'gitlab' ? compileGitlabGlob(pattern) : picomatchGlob(pattern);
 }
 
 /**
@@ -44,6 +41,16 @@ export function sampleGlob(pattern: string): string[] {
     }
   }
   return [...out];
+}
+
+/**
+ * Example paths of a glob list: samples of its includes that no exclude matches (sampleGlob is
+ * approximate, so a sample is not required to match its own include).
+ */
+export function globSamples(globs: readonly string[]): string[] {
+  const { includes, excludes } = splitGlobs(globs);
+  const excluded = globListMatcher(excludes);
+  return includes.flatMap(sampleGlob).filter((path) => !excluded(path));
 }
 
 /** Simple brace expansion for samples (at most 64 results). */

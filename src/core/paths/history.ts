@@ -4,7 +4,7 @@
  * to a full `--unshallow`, the way CI checkouts (depth 1 on GitHub, 20-50 on GitLab) need it.
  */
 import { UserError } from '../errors.ts';
-import type { Git } from './git.ts';
+import type { RepoGit } from './git.ts';
 
 const FIRST_DEPTH = 50;
 const DEEPEN_ROUNDS = 5;
@@ -13,7 +13,7 @@ const DEEPEN_ROUNDS = 5;
  * The SHA of `rev` (SHA, branch, tag or any local rev), fetching it from the remote when this clone
  * lacks it. `depth` bounds that fetch in a shallow clone. Undefined when neither has it.
  */
-export async function ensureCommit(git: Git, rev: string, depth = 1): Promise<string | undefined> {
+export async function ensureCommit(git: RepoGit, rev: string, depth = 1): Promise<string | undefined> {
   const local = await git.resolve(rev);
   if (local) return local;
   if (rev.startsWith('-') || !(await git.remote())) return undefined;
@@ -25,7 +25,7 @@ export async function ensureCommit(git: Git, rev: string, depth = 1): Promise<st
  * The tip of a remote branch (the remote-tracking ref when present, else fetched into it).
  * Undefined when the remote has no such branch.
  */
-export async function ensureBranch(git: Git, branch: string): Promise<string | undefined> {
+export async function ensureBranch(git: RepoGit, branch: string): Promise<string | undefined> {
   const remote = await git.remote();
   if (remote) {
     const tracking = await git.resolve(`refs/remotes/${remote}/${branch}`);
@@ -41,7 +41,7 @@ export async function ensureBranch(git: Git, branch: string): Promise<string | u
 }
 
 /** The merge base of two commits, deepening a shallow clone until git can find it. */
-export async function mergeBase(git: Git, a: string, b: string): Promise<string> {
+export async function mergeBase(git: RepoGit, a: string, b: string): Promise<string> {
   let depth = FIRST_DEPTH;
   for (let round = 0; ; round++) {
     const found = (await git.try(['merge-base', a, b]))?.trim();
@@ -64,7 +64,7 @@ export async function mergeBase(git: Git, a: string, b: string): Promise<string>
 }
 
 /** True when `ancestor` is reachable from `commit` (only meaningful with enough history). */
-export async function isAncestor(git: Git, ancestor: string, commit: string): Promise<boolean> {
+export async function isAncestor(git: RepoGit, ancestor: string, commit: string): Promise<boolean> {
   return (await git.try(['merge-base', '--is-ancestor', ancestor, commit])) !== undefined;
 }
 

@@ -109,6 +109,8 @@ async function findings(files: Record<string, string>, extraPaths?: string[]): P
 }
 
 const WF = '.github/workflows/build.yml';
+/** A bump whose commits start runs (a PAT, no skip token): an overlap is a loop, not latent. */
+const LOOPING = ['token: ${{ secrets.PAT }}', "commit-message: 'bump'"];
 
 describe('loop guard: GitHub workflows and bump-gitops-tag', () => {
   it.each<[string, Record<string, string>, Expect]>([
@@ -215,6 +217,52 @@ describe('loop guard: GitHub workflows and bump-gitops-tag', () => {
           paths: ['k8s/*.yml'],
           bumpWith: ['files: k8s/*.yml', 'token: ${{ secrets.PAT }}', "commit-message: 'bump'"],
         }),
+      },
+      [['loop', `${WF}:6`]],
+    ],
+    [
+      'files with an exclude: `!` excludes from the bump\'s files, it does not mean "everything else"',
+      {
+        [WF]: seedWorkflow({ bumpWith: [...LOOPING, 'files: |', '  deploy/**/*.yaml', '  !deploy/prod/**'] }),
+      },
+      [],
+    ],
+    [
+      'files with an exclude: a trigger on the excluded folder does not fire',
+      {
+        [WF]: seedWorkflow({
+          paths: ['deploy/prod/**'],
+          bumpWith: [...LOOPING, 'files: |', '  !deploy/prod/**', '  deploy/**/*.yaml'],
+        }),
+      },
+      [],
+    ],
+    [
+      'files with an exclude: a trigger on an included folder fires',
+      {
+        [WF]: seedWorkflow({
+          paths: ['deploy/staging/**'],
+          bumpWith: [...LOOPING, 'files: |', '  deploy/**/*.yaml', '  !deploy/prod/**'],
+        }),
+        'deploy/staging/release.yaml': HELMRELEASE,
+      },
+      [['loop', `${WF}:6`]],
+    ],
+    [
+      'files with a brace glob: one glob, its comma is no separator',
+      {
+        [WF]: seedWorkflow({
+          paths: ['deploy/prod/**'],
+          bumpWith: [...LOOPING, "files: 'deploy/{staging,prod}/*.yaml'"],
+        }),
+      },
+      [['loop', `${WF}:6`]],
+    ],
+    [
+      'files match dotfiles as the bump selects them',
+      {
+        [WF]: seedWorkflow({ paths: ['deploy/.overlay/**'], bumpWith: LOOPING }),
+        'deploy/.overlay/release.yaml': HELMRELEASE,
       },
       [['loop', `${WF}:6`]],
     ],

@@ -28,11 +28,10 @@ export function bumpCommandOption(script: string, option: string): string | unde
   return match?.[1]?.replace(/^(["'])(.*)\1$/, '$2');
 }
 
-/** The bump action's `files` list: one glob per line, commas also separate (as its input parser does). */
+/** The bump action's `files` list: one glob per line, as its input parser reads it (commas belong to braces). */
 export function splitList(value: string): string[] {
   return value
     .split(/\r?\n/)
-    .flatMap((line) => line.split(','))
     .map((item) => item.trim())
     .filter((item) => item !== '' && !item.startsWith('#'));
 }

@@ -1,5 +1,7 @@
 /** A bump-gitops-tag step (GitHub) or component/job (GitLab) as a writer of this repository. */
-import { compileGlob, sampleGlob } from '../glob.ts';
+import { globListMatcher } from '../../glob/match.ts';
+import { splitGlobs } from '../../glob/rule.ts';
+import { globSamples } from '../glob.ts';
 import { BUMP_DEFAULT_FILES } from './build-steps.ts';
 import type { CiEffect, CiPlatform, Location, Note, RepoView, Writer } from './model.ts';
 import { BUMP_DEFAULT_MESSAGE_SKIPS, skipToken } from './skip.ts';
@@ -41,10 +43,10 @@ export function bumpWriter(config: BumpConfig, view: RepoView): Writer | Note {
     };
   }
   const globs = config.files && config.files.length > 0 ? config.files : BUMP_DEFAULT_FILES;
-  const matchers = globs.map((glob) => compileGlob(glob, 'picomatch'));
-  const writes = (path: string) => matchers.some((match) => match(path));
+  // The bump's own file selection (`!` excludes, dotfiles match): what it can write, no more.
+  const writes = globListMatcher(globs);
   const real = view.files.filter(writes).slice(0, MAX_REAL_SAMPLES);
-  const samples = [...new Set([...real, ...globs.flatMap(sampleGlob)])];
+  const samples = [...new Set([...real, ...globSamples(globs)])];
   const branch = config.branch?.trim() || undefined;
   return {
     kind: 'bump-gitops-tag',
@@ -54,7 +56,7 @@ export function bumpWriter(config: BumpConfig, view: RepoView): Writer | Note {
     onDefaultBranch: !branch,
     message: config.message?.trim() || undefined,
     writes,
-    samples: samples.length > 0 ? samples : globs,
+    samples: samples.length > 0 ? samples : splitGlobs(globs).includes,
     ci: { [config.platform]: bumpEffect(config) },
   };
 }

@@ -6,7 +6,8 @@
  */
 
 import { posix } from 'node:path';
-import { compileGlob, sampleGlob } from '../glob.ts';
+import { globListMatcher } from '../../glob/match.ts';
+import { globSamples } from '../glob.ts';
 import { automationWrites, type FluxAutomation, scanFlux } from './flux.ts';
 import { scanGithub } from './github.ts';
 import { scanGitlab } from './gitlab.ts';
@@ -163,8 +164,7 @@ function markerWriter(files: string[]): Writer {
 }
 
 function inputWriter(globs: readonly string[], view: RepoView): Writer {
-  const matchers = globs.map((glob) => compileGlob(glob, 'picomatch'));
-  const writes = (path: string) => matchers.some((match) => match(path));
+  const writes = globListMatcher(globs);
   const effect: CiEffect = {
     starts: true,
     why: 'it is declared in gitops-paths and its token and message are unknown, so its commits are assumed to start pipelines',
@@ -173,7 +173,7 @@ function inputWriter(globs: readonly string[], view: RepoView): Writer {
     kind: 'input',
     label: `the automation declared in gitops-paths (${globs.join(', ')})`,
     writes,
-    samples: [...new Set([...view.files.filter(writes).slice(0, 200), ...globs.flatMap(sampleGlob)])],
+    samples: [...new Set([...view.files.filter(writes).slice(0, 200), ...globSamples(globs)])],
     ci: { github: effect, gitlab: effect },
   };
 }

@@ -1,13 +1,13 @@
 /** The checkout as the loop guard reads it: tracked and untracked (not ignored) files. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Git } from '../git.ts';
+import type { RepoGit } from '../git.ts';
 import type { RepoView } from './model.ts';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 const MAX_WALK = 200_000;
 
-export async function repoView(git: Git, defaultBranch?: string): Promise<RepoView> {
+export async function repoView(git: RepoGit, defaultBranch?: string): Promise<RepoView> {
   const listed = await git.try(['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
   // Without git (or outside a work tree), walk the folder instead.
   const files = listed !== undefined ? [...new Set(listed.split('\0').filter(Boolean))] : await walk(git.cwd);
