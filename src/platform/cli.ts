@@ -1,6 +1,6 @@
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
-import { commitTime, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
+import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
 import { writeInert } from './github-commands.ts';
 import { type Platform, Redactor } from './platform.ts';
@@ -113,6 +113,7 @@ export class CliPlatform implements Platform {
       sha,
       ref,
       event: ref.startsWith('refs/tags/') ? 'tag' : 'push',
+      defaultBranch: await defaultBranch(workspace),
       commitTime: await commitTime(workspace, sha),
     };
   }

@@ -21,3 +21,9 @@ export async function commitTime(cwd: string, sha: string): Promise<number | und
 }
 
 export const repositoryRoot = (cwd: string) => read(cwd, ['rev-parse', '--show-toplevel']);
+
+/** The default branch as the clone knows it (`origin/HEAD`), e.g. `main`. */
+export async function defaultBranch(cwd: string): Promise<string | undefined> {
+  const ref = await read(cwd, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD']);
+  return ref?.replace(/^origin\//, '') || undefined;
+}

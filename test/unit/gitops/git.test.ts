@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitEnv } from '../../../src/core/git/env.ts';
 import { Git } from '../../../src/core/git/git.ts';
-import { headRef, headSha, repositoryRoot } from '../../../src/core/git/info.ts';
+import { defaultBranch, headRef, headSha, repositoryRoot } from '../../../src/core/git/info.ts';
 import { commitMessage } from '../../../src/core/gitops/bump.ts';
 import { fileMatcher, fixedPrefixes, sparseFolders } from '../../../src/core/gitops/files.ts';
 import { isRetryableRejection, parsePorcelain } from '../../../src/core/gitops/git.ts';
@@ -42,6 +42,11 @@ describe('the git runner', () => {
     expect(await headSha(scratch)).toBe((await git.run(['rev-parse', 'HEAD'])).trim());
     expect(await headRef(scratch)).toBe('refs/heads/main');
     expect(await repositoryRoot(scratch)).toBe((await git.run(['rev-parse', '--show-toplevel'])).trim());
+    // The default branch comes from the clone's origin/HEAD; a repository without a remote has none.
+    expect(await defaultBranch(scratch)).toBeUndefined();
+    const clone = join(scratch, 'clone');
+    await git.run(['clone', '-q', scratch, clone]);
+    expect(await defaultBranch(clone)).toBe('main');
   });
 });
 
