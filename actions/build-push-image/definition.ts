@@ -23,7 +23,15 @@ export const definition = {
       default: 'type=timestamp-sha',
     },
     'build-args': {
-      description: 'Build arguments, one `NAME=value` per line.',
+      description:
+        'Build arguments, one `NAME=value` per line. Values end up in the image history: pass tokens as `secrets`.',
+      type: 'list',
+      multiline: true,
+      default: '',
+    },
+    secrets: {
+      description:
+        'Build secrets, one per line: `id=<id>,env=<VAR>` (from an environment variable) or `id=<id>,src=<file>` (relative to the workspace). Read in the Dockerfile with `RUN --mount=type=secret,id=<id>`; values are masked and never reach argv, logs or the image.',
       type: 'list',
       multiline: true,
       default: '',
@@ -49,7 +57,7 @@ export const definition = {
     },
     cache: {
       description:
-        'Registry layer cache: `true` uses `<image>:buildcache` (docker) or the image repository (buildah).',
+        'Registry layer cache: `true` uses `<image>:buildcache` (docker) or the image repository (buildah). Read on every build, written only when pushing.',
       type: 'boolean',
       default: false,
     },

@@ -1,16 +1,19 @@
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, UserError } from '../../src/core/errors.ts';
 import type { BuildRequest } from '../../src/core/image/builders/builder.ts';
 import { selectBuilder } from '../../src/core/image/builders/select.ts';
 import { imageForCommit } from '../../src/core/image/existing.ts';
 import { generateTags } from '../../src/core/image/tags.ts';
+import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
+import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
+import { parseSecrets } from './secrets.ts';
 
 export { definition };
 
@@ -25,24 +28,23 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       `'${inputs.repository}' is not a valid repository name (lowercase, a-z0-9 and ._-/ separators)`,
     );
   }
-  const buildContext = insideWorkspace(context.workspace, inputs.context, 'context');
-  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
+  const buildContext = workspacePath(context.workspace, inputs.context, 'context');
+  if (!statSync(buildContext.path).isDirectory()) {
     throw new InputError('context', `${inputs.context} is not a folder`);
   }
   const dockerfile = inputs.dockerfile
-    ? insideWorkspace(context.workspace, inputs.dockerfile, 'dockerfile')
-    : join(buildContext, 'Dockerfile');
-  if (!existsSync(dockerfile)) {
-    throw new InputError(
-      'dockerfile',
-      `${relative(context.workspace, dockerfile) || dockerfile} does not exist`,
-    );
+    ? workspacePath(context.workspace, inputs.dockerfile, 'dockerfile')
+    : workspacePath(context.workspace, join(buildContext.display, 'Dockerfile'), 'dockerfile');
+  if (!statSync(dockerfile.path).isFile()) {
+    throw new InputError('dockerfile', `${dockerfile.display} is not a file`);
   }
+  const secrets = parseSecrets(inputs.secrets, context.workspace, process.env, args.mask);
   const { tags, skipped } = generateTags(inputs.tags, {
     sha: context.sha,
     commitTime: context.commitTime,
     ref: context.ref,
     pullRequest: context.pullRequest,
+    defaultBranch: context.defaultBranch,
   });
   for (const { rule, reason } of skipped) log.info(`tag rule '${rule}' gives no tag: ${reason}`);
   if (tags.length === 0) {
@@ -76,7 +78,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       log.info(
         `${image}:${tags[0]} already holds ${existing}, built from ${context.sha.slice(0, 7)}: not building again`,
       );
-      if (!inputs['dry-run']) await retag(client, inputs.repository, tags[0]!, tags.slice(1));
+      await retag(client, inputs.repository, existing, tags.slice(1), { dryRun: inputs['dry-run'], log });
       args.summary(summary({ ...outputs, digest: existing }, 'reused (already pushed for this commit)'));
       return { ...outputs, digest: existing, 'image-ref': `${image}@${existing}` };
     }
@@ -84,10 +86,11 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
 
   const push = inputs.push && !inputs['dry-run'];
   const request: BuildRequest = {
-    context: buildContext,
-    dockerfile,
+    context: buildContext.path,
+    dockerfile: dockerfile.path,
     references,
     buildArgs: inputs['build-args'],
+    secrets,
     labels: {
       ...commitLabels(context, inputs.repository),
       ...Object.fromEntries(inputs.labels.map((line) => splitLabel(line))),
@@ -102,6 +105,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       : undefined,
     insecure: isLoopbackHost(target.host),
     workDir: context.tempDir,
+    env: process.env,
     log,
   };
   log.info(`${builder.name}: building ${references.join(', ')}${push ? ' and pushing' : ''}`);
@@ -117,14 +121,6 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const result = { ...outputs, digest, 'image-ref': `${image}@${digest}`, built: 'true' };
   args.summary(summary(result, 'built and pushed'));
   return result;
-}
-
-function insideWorkspace(workspace: string, path: string, input: string): string {
-  const absolute = resolve(workspace, path);
-  const rel = relative(workspace, absolute);
-  if (rel.startsWith('..') || isAbsolute(rel))
-    throw new InputError(input, `${path} is outside the workspace ${workspace}`);
-  return absolute;
 }
 
 function splitLabel(line: string): [string, string] {
@@ -148,12 +144,32 @@ function commitLabels(context: RunArgs<unknown>['context'], repository: string):
   return labels;
 }
 
-/** Points the other tags at the primary tag's manifest: no rebuild, no layer upload. */
-async function retag(client: RegistryClient, repository: string, from: string, to: string[]): Promise<void> {
-  if (to.length === 0) return;
-  const manifest = await client.getManifest(repository, from);
-  if (!manifest) return;
-  for (const tag of to) await client.putManifest(repository, tag, manifest.body, manifest.mediaType);
+/**
+ * Points the other tags at the reused manifest: no rebuild, no layer upload. A tag already there is
+ * left alone: re-putting it fails on ECR repositories with immutable tags.
+ */
+async function retag(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  tags: string[],
+  options: { dryRun: boolean; log: Logger },
+): Promise<void> {
+  let manifest: Awaited<ReturnType<RegistryClient['getManifest']>>;
+  for (const tag of tags) {
+    if ((await client.manifestDigest(repository, tag)) === digest) {
+      options.log.info(`${repository}:${tag} already points at ${digest}`);
+      continue;
+    }
+    if (options.dryRun) {
+      options.log.info(`dry-run: would tag ${repository}:${tag} with ${digest}`);
+      continue;
+    }
+    manifest ??= await client.getManifest(repository, digest);
+    if (!manifest) throw new UserError(`${repository}@${digest} disappeared from the registry while tagging`);
+    await client.putManifest(repository, tag, manifest.body, manifest.mediaType);
+    options.log.info(`tagged ${repository}:${tag} with ${digest}`);
+  }
 }
 
 function summary(outputs: Record<string, string>, what: string): string {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { buildChartArtifact, chartReference, namespaceProblem, rfc3339 } from '../../src/core/chart/oci.ts';
 import { packageChart } from '../../src/core/chart/package.ts';
 import { type IfExists, type PushResult, pushChart } from '../../src/core/chart/push.ts';
@@ -12,6 +12,7 @@ import { RegistryClient } from '../../src/core/registry/client.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
+import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
 
 export { definition };
@@ -92,26 +93,13 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
 
 /** The chart folder: the input (inside the workspace), or the single chart under `charts/`. */
 function chartFolder(workspace: string, input: string): { dir: string; display: string } {
-  const root = realpathSync(workspace);
   if (input) {
-    const outside = (path: string) => {
-      const rel = relative(root, path);
-      return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-    };
-    const path = resolve(root, input);
-    // Checked on the path as written, then on the real path (a symlink may point out).
-    if (outside(path)) throw new InputError('chart', `${input} is outside the workspace ${workspace}`);
-    if (!existsSync(path))
-      throw new InputError('chart', `${input} does not exist in the workspace ${workspace}`);
-    const dir = realpathSync(path);
-    if (outside(dir))
-      throw new InputError('chart', `${input} leads outside the workspace ${workspace} (symbolic link)`);
-    const rel = relative(root, dir);
+    const { path: dir, display } = workspacePath(workspace, input, 'chart');
     if (!statSync(dir).isDirectory()) throw new InputError('chart', `${input} is not a folder`);
-    const display = rel.split(sep).join('/') || '.';
     if (!existsSync(join(dir, 'Chart.yaml'))) throw new InputError('chart', `${display} has no Chart.yaml`);
     return { dir, display };
   }
+  const root = realpathSync(workspace);
   const charts = join(root, 'charts');
   const folders = existsSync(charts)
     ? readdirSync(charts, { withFileTypes: true })

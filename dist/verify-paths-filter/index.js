@@ -1,2 +1,2 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as i}from"../chunks/chunk-TWCQTRGF.js";import{a as o}from"../chunks/chunk-6KZMQSTM.js";import"../chunks/chunk-JH2GFD3A.js";import"../chunks/chunk-Q2LQSPDO.js";import"../chunks/chunk-ET3Q25VJ.js";import"../chunks/chunk-NYRTOUVY.js";await i({definition:o,load:()=>import("../chunks/verify-paths-filter-3SEJPI2S.js")});
+import{a as i}from"../chunks/chunk-QNZQX34T.js";import{a as o}from"../chunks/chunk-6KZMQSTM.js";import"../chunks/chunk-MOYVRQAW.js";import"../chunks/chunk-P3NXJEYQ.js";import"../chunks/chunk-E3ZJ6UV6.js";import"../chunks/chunk-ET3Q25VJ.js";import"../chunks/chunk-NYRTOUVY.js";await i({definition:o,load:()=>import("../chunks/verify-paths-filter-SPNEMWR3.js")});

@@ -3,8 +3,12 @@
  * AWS SDK against the local STS/ECR server, OIDC from a GitHub-style token endpoint, buildah and
  * dockerd building a multi-stage Dockerfile whose base image lives in a real registry (htpasswd).
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../src/core/util/exec.ts';
 import { type AwsServer, startAwsServer } from '../harness/aws-server.ts';
@@ -21,8 +25,11 @@ const cli = resolve('bin/golden-actions.js');
 const roleArn = 'arn:aws:iam::123456789012:role/ci-push';
 
 let registry: RegistryHandle;
+/** A second registry, for base images only the user's own login can pull. */
+let userRegistry: RegistryHandle;
 let aws: AwsServer;
 let base: BaseImage;
+let privateBase: BaseImage;
 let dir: string;
 let app: Workspace;
 let builderEnv: Record<string, string>;
@@ -36,6 +43,8 @@ beforeAll(async () => {
     registry: { host: registry.host, ecrPassword: registry.ecrPassword },
   });
   base = await baseImage(registry);
+  userRegistry = await startRegistry({ auth: true, username: 'runner-user' });
+  privateBase = await baseImage(userRegistry);
   app = await gitWorkspace(resolve('test/fixtures/image-app'), join(dir, 'app'));
   // A buildah on PATH that records its argv, to prove no secret is ever passed there.
   argvLog = join(dir, 'argv.log');
@@ -55,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await aws?.stop();
   await registry?.stop();
+  await userRegistry?.stop();
   if (dir) removeDir(dir);
 });
 
@@ -89,6 +99,103 @@ async function servedDigest(repository: string, tag: string): Promise<string | n
     },
   });
   return response.ok ? response.headers.get('docker-content-digest') : null;
+}
+
+const basic = (username: string, password: string) =>
+  Buffer.from(`${username}:${password}`).toString('base64');
+
+/** The user's own logins, as `docker login` leaves them: the private base registry, and ours as another user. */
+function userLogins(): string {
+  return `${JSON.stringify(
+    {
+      auths: {
+        [userRegistry.host]: { auth: basic(userRegistry.username, userRegistry.password) },
+        [registry.host]: { auth: basic(registry.username, registry.password) },
+      },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Manifest, config and uncompressed layers of a pushed image, as text to search. */
+async function imageContents(repository: string, tag: string): Promise<{ config: string; layers: string }> {
+  const get = async (path: string, accept: string) => {
+    const response = await fetch(`${registry.url}/v2/${repository}/${path}`, {
+      headers: { authorization: `Basic ${basic(registry.username, registry.password)}`, accept },
+    });
+    expect(response.status, path).toBe(200);
+    return Buffer.from(await response.arrayBuffer());
+  };
+  const manifest = JSON.parse(
+    (
+      await get(
+        `manifests/${tag}`,
+        'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      )
+    ).toString(),
+  ) as { config: { digest: string }; layers: { digest: string; mediaType: string }[] };
+  const config = (await get(`blobs/${manifest.config.digest}`, '*/*')).toString();
+  const layers: string[] = [];
+  for (const layer of manifest.layers) {
+    const blob = await get(`blobs/${layer.digest}`, '*/*');
+    layers.push((layer.mediaType.endsWith('gzip') ? gunzipSync(blob) : blob).toString('latin1'));
+  }
+  return { config, layers: layers.join('\n') };
+}
+
+/**
+ * A registry front that behaves like an ECR repository with immutable tags: re-putting an existing
+ * tag fails (400 TAG_INVALID), and every manifest PUT is recorded.
+ */
+async function immutableFront(
+  upstream: RegistryHandle,
+): Promise<{ host: string; puts: string[]; server: Server }> {
+  const puts: string[] = [];
+  const port = Number(upstream.host.split(':')[1]);
+  const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    const up = httpRequest(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  };
+  const server = createServer((req, res) => {
+    const tag = /^\/v2\/.+\/manifests\/([^/]+)$/.exec(req.url ?? '')?.[1];
+    if (req.method !== 'PUT' || !tag) return forward(req, res);
+    puts.push(req.url!);
+    req.pause();
+    fetch(`${upstream.url}${req.url}`, {
+      method: 'HEAD',
+      headers: {
+        authorization: req.headers.authorization ?? '',
+        accept:
+          'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      },
+    }).then(
+      (head) => {
+        if (!head.ok || tag.startsWith('sha256:')) return forward(req, res);
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            errors: [
+              {
+                code: 'TAG_INVALID',
+                message: `The image tag '${tag}' already exists and cannot be overwritten because the repository is immutable.`,
+              },
+            ],
+          }),
+        );
+      },
+      () => res.destroy(),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, puts, server };
 }
 
 async function catalog(): Promise<string[]> {
@@ -211,6 +318,131 @@ describe('build-push-image (buildah, OIDC -> STS -> ECR)', () => {
   });
 
   it.each([
+    ['dry-run', 'cache-dry', { 'dry-run': 'true' }],
+    ['push: false', 'cache-nopush', { push: 'false' }],
+  ])('%s with cache: true writes no cache layers either', async (_name, repository, extra) => {
+    const before = await catalog();
+    const result = await runGitHub(githubInputs({ repository, cache: 'true', ...extra }));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(readFileSync(argvLog, 'utf8')).toMatch(new RegExp(`--cache-from \\S+/${repository} `));
+    expect(readFileSync(argvLog, 'utf8')).not.toMatch(new RegExp(`--cache-to \\S+/${repository}`));
+    expect(await catalog()).toEqual(before);
+  });
+
+  it("pulls a private base image with the user's own login, and leaves their auth file as it was", async () => {
+    const authFile = join(dir, 'user-auth.json');
+    writeFileSync(authFile, userLogins(), { mode: 0o600 });
+    const result = await runGitHub(
+      githubInputs({ repository: 'private-base', 'build-args': `BASE_IMAGE=${privateBase.ref}` }),
+      { REGISTRY_AUTH_FILE: authFile },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs.digest).toBe(await servedDigest('private-base', result.outputs.tag!));
+    expect(readFileSync(authFile, 'utf8')).toBe(userLogins());
+    expectNoSecrets([readFileSync(authFile, 'utf8')]);
+  });
+
+  it('passes build secrets to RUN --mount=type=secret, and they land in no log, argv, config, history or layer', async () => {
+    const token = `env-secret-${randomBytes(12).toString('hex')}`;
+    const fileToken = `file-secret-${randomBytes(12).toString('hex')}`;
+    const argToken = `arg-value-${randomBytes(12).toString('hex')}`;
+    const tokenFile = join(dir, 'file-token');
+    writeFileSync(tokenFile, fileToken, { mode: 0o600 });
+    const sha = (value: string) => createHash('sha256').update(value).digest('hex');
+    const before = existsSync(argvLog) ? readFileSync(argvLog, 'utf8').length : 0;
+    const result = await runGitHub(
+      githubInputs({
+        repository: 'with-secrets',
+        dockerfile: 'secret.Dockerfile',
+        secrets: `id=token,env=GA_E2E_TOKEN\nid=file-token,src=${tokenFile}`,
+        'build-args': [
+          `BASE_IMAGE=${base.ref}`,
+          `TOKEN_SHA256=${sha(token)}`,
+          `FILE_SHA256=${sha(fileToken)}`,
+          `UNUSED_TOKEN=${argToken}`,
+        ].join('\n'),
+      }),
+      { GA_E2E_TOKEN: token, ACTIONS_STEP_DEBUG: 'true' },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.masks).toEqual(expect.arrayContaining([token, fileToken]));
+    // The RUN step compared both secrets with their hashes: it would have failed otherwise.
+    expect(result.stdout).toContain('/run/secrets/token: OK');
+    expect(result.stdout).toContain('/run/secrets/file-token: OK');
+    // Build-arg values are hidden in the logged command line (the build itself gets them).
+    expect(result.stdout).toMatch(/::debug::\$ buildah build .*--build-arg UNUSED_TOKEN=\*\*\*/);
+    const argv = readFileSync(argvLog, 'utf8').slice(before);
+    expect(argv).toMatch(/--secret id=token,src=\S+ --secret id=file-token,src=\S+file-token/);
+    const image = await imageContents('with-secrets', result.outputs.tag!);
+    expect(image.layers).toContain('checked');
+    const unmasked = (text: string) => text.replace(/^::add-mask::.*$/gm, '');
+    const shown = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs), argv];
+    for (const text of shown.map(unmasked)) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(fileToken);
+    }
+    // A build-arg value is on buildah's argv (that is what build args are), but not in the logs.
+    for (const text of shown.slice(0, 4).map(unmasked)) expect(text).not.toContain(argToken);
+    for (const text of [image.config, image.layers]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(fileToken);
+    }
+  });
+
+  it('multi-platform dry-run twice: the local manifest list holds this run only', async () => {
+    const inputs = githubInputs({
+      repository: 'multi-arch',
+      dockerfile: 'copy-only.Dockerfile',
+      platforms: 'linux/amd64,linux/arm64',
+      'dry-run': 'true',
+    });
+    // A label per run makes the images differ: a leftover list would keep run 1's next to run 2's.
+    for (let run = 1; run <= 2; run++) {
+      const result = await runGitHub({ ...inputs, labels: `run=${run}` });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+    }
+    const tag = `${app.commitTime}-${app.sha.slice(0, 7)}`;
+    const { stdout } = await exec('buildah', ['manifest', 'inspect', `${registry.host}/multi-arch:${tag}`], {
+      env: { ...process.env, ...builderEnv },
+    });
+    const list = JSON.parse(stdout) as { manifests: { platform: { architecture: string } }[] };
+    expect(list.manifests.map((m) => m.platform.architecture).sort()).toEqual(['amd64', 'arm64']);
+    expect(await catalog()).not.toContain('multi-arch');
+  });
+
+  it('if-exists: skip re-run with several tags leaves tags already at the digest alone (immutable tags)', async () => {
+    const front = await immutableFront(registry);
+    try {
+      const inputs = {
+        repository: 'immutable-app',
+        registry: front.host,
+        'registry-username': registry.username,
+        'registry-password': registry.password,
+        builder: 'buildah',
+        'build-args': `BASE_IMAGE=${base.ref}`,
+        tags: 'type=timestamp-sha\ntype=raw,value=stable\ntype=sha',
+      };
+      const first = await runGitHub(inputs);
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      expect(first.outputs.built).toBe('true');
+      const pushed = front.puts.length;
+      expect(pushed).toBeGreaterThanOrEqual(3);
+
+      const again = await runGitHub(inputs);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.outputs).toMatchObject({ built: 'false', digest: first.outputs.digest });
+      expect(front.puts.slice(pushed)).toEqual([]);
+
+      const more = await runGitHub({ ...inputs, tags: `${inputs.tags}\ntype=raw,value=extra` });
+      expect(more.code, more.stdout + more.stderr).toBe(0);
+      expect(front.puts.slice(pushed)).toEqual(['/v2/immutable-app/manifests/extra']);
+      expect(await servedDigest('immutable-app', 'extra')).toBe(first.outputs.digest);
+    } finally {
+      await new Promise((done) => front.server.close(done));
+    }
+  });
+
+  it.each([
     ['no repository', { repository: '' }, "Input 'repository': is required"],
     ['an unknown builder', { builder: 'podman' }, "Input 'builder': must be one of auto, docker, buildah"],
     ['an unknown tag rule', { tags: 'type=nightly' }, "Input 'tags': rule 'type=nightly': unknown type"],
@@ -261,5 +493,74 @@ describe('build-push-image (docker, real dockerd)', () => {
     expect(result.outputs.digest).toBe(await servedDigest('my-app-docker', tag));
     expectNoSecrets([result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary]);
     expect(readFileSync(argvLog, 'utf8')).not.toContain(registry.ecrPassword);
+  });
+
+  it("pulls a private base image with the runner's docker login, and never writes to that config", async () => {
+    expect(dockerd, `dockerd could not start: ${dockerdUnavailableReason()}`).toBeDefined();
+    const userConfig = join(dir, 'runner-docker');
+    mkdirSync(userConfig, { recursive: true });
+    writeFileSync(join(userConfig, 'config.json'), userLogins(), { mode: 0o600 });
+    const result = await runGitHub(
+      githubInputs({
+        repository: 'private-base-docker',
+        builder: 'docker',
+        'build-args': `BASE_IMAGE=${privateBase.ref}`,
+      }),
+      { ...dockerd!.env, DOCKER_CONFIG: userConfig },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs.digest).toBe(await servedDigest('private-base-docker', result.outputs.tag!));
+    expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(userLogins());
+    expectNoSecrets([readFileSync(join(userConfig, 'config.json'), 'utf8')]);
+  });
+
+  it("runs the runner's buildx plugin with the runner's builders (BUILDX_CONFIG) and secrets by name", async () => {
+    expect(dockerd, `dockerd could not start: ${dockerdUnavailableReason()}`).toBeDefined();
+    // A stand-in for the buildx plugin that docker/setup-buildx-action installs: records, builds nothing.
+    const userConfig = join(dir, 'runner-docker-buildx');
+    const record = join(dir, 'buildx-calls.log');
+    mkdirSync(join(userConfig, 'cli-plugins'), { recursive: true });
+    writeFileSync(join(userConfig, 'config.json'), userLogins(), { mode: 0o600 });
+    const plugin = join(userConfig, 'cli-plugins', 'docker-buildx');
+    writeFileSync(
+      plugin,
+      [
+        '#!/bin/sh',
+        'if [ "$1" = docker-cli-plugin-metadata ]; then',
+        '  echo \'{"SchemaVersion":"0.1.0","Vendor":"golden-actions tests","Version":"v0.0.0","ShortDescription":"records"}\'',
+        '  exit 0',
+        'fi',
+        `printf 'BUILDX_CONFIG=%s DOCKER_CONFIG=%s SECRET=%s ARGS=%s\\n' "$BUILDX_CONFIG" "$DOCKER_CONFIG" "\${GA_E2E_TOKEN:+set}" "$*" >> '${record}'`,
+        'if [ "$2" = version ]; then echo "github.com/docker/buildx v0.0.0"; exit 0; fi',
+        'echo "fake buildx: not building" >&2',
+        'exit 1',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(plugin, 0o755);
+    const token = `docker-secret-${randomBytes(8).toString('hex')}`;
+    const result = await runGitHub(
+      githubInputs({
+        repository: 'buildx-app',
+        builder: 'docker',
+        secrets: 'id=token,env=GA_E2E_TOKEN',
+        platforms: 'linux/amd64,linux/arm64',
+        'dry-run': 'true',
+      }),
+      { ...dockerd!.env, DOCKER_CONFIG: userConfig, GA_E2E_TOKEN: token },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain('fake buildx: not building');
+    const calls = readFileSync(record, 'utf8').trim().split('\n');
+    const build = calls.find((line) => / ARGS=buildx build /.test(line));
+    expect(build, calls.join('\n')).toBeDefined();
+    expect(build).toContain(`BUILDX_CONFIG=${join(userConfig, 'buildx')} `);
+    expect(build).not.toContain(`DOCKER_CONFIG=${userConfig} `);
+    expect(build).toContain('SECRET=set ');
+    expect(build).toContain('--secret id=token,env=GA_E2E_TOKEN');
+    expect(build).toContain('--output type=image,push=false');
+    expect(build).not.toContain('--load');
+    expect(build).not.toContain(token);
+    expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(userLogins());
   });
 });

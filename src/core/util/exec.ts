@@ -10,6 +10,11 @@ export interface ExecOptions {
   logger?: Logger;
   /** Resolve instead of throwing when the exit code is non-zero. */
   allowFailure?: boolean;
+  /**
+   * Logged instead of `args` (the debug log shows the command line): callers pass a copy with
+   * values hidden, e.g. `--build-arg NAME=***`, because masking only covers values it was told.
+   */
+  displayArgs?: readonly string[];
 }
 
 export interface ExecResult {
@@ -31,7 +36,7 @@ export class ExecError extends Error {
 
 /** Runs a program with an argument array. There is deliberately no shell form. */
 export function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const display = [file, ...args].join(' ');
+  const display = [file, ...(options.displayArgs ?? args)].join(' ');
   options.logger?.debug(`$ ${display}`);
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {

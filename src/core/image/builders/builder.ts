@@ -7,6 +7,12 @@ export interface RegistryLogin {
   password: string;
 }
 
+/**
+ * A build secret, mounted with `RUN --mount=type=secret,id=<id>`; never a build argument, so it
+ * stays out of argv, logs and image history. `value` comes from the environment variable `env`.
+ */
+export type BuildSecret = { id: string; env: string; value: string } | { id: string; file: string };
+
 export interface BuildRequest {
   /** Absolute build context folder. */
   context: string;
@@ -14,7 +20,9 @@ export interface BuildRequest {
   dockerfile: string;
   /** Full references, `<host>/<repository>:<tag>`; the first is the primary one. */
   references: string[];
+  /** `NAME=value` lines; values are hidden in the logged command line. */
   buildArgs: string[];
+  secrets: BuildSecret[];
   labels: Record<string, string>;
   target?: string;
   platforms: string[];
@@ -28,6 +36,11 @@ export interface BuildRequest {
   insecure: boolean;
   /** Scratch folder for the builder's own config (auth files); removed by the caller. */
   workDir: string;
+  /**
+   * The environment of the user's step: the programs inherit it, and the user's own registry
+   * logins and docker/buildx setup are found from it (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, …).
+   */
+  env: NodeJS.ProcessEnv;
   log: Logger;
 }
 
