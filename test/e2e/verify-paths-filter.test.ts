@@ -13,8 +13,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +22,7 @@ import { type RunContext, ZERO_SHA } from '../../src/core/context.ts';
 import type { ActionModule } from '../../src/definition.ts';
 import { CliPlatform } from '../../src/platform/cli.ts';
 import { runAction } from '../../src/runner.ts';
+import { withRefusingGitServer } from '../harness/git-server.ts';
 import { runAsGitHub } from '../harness/github-runner.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -637,23 +636,6 @@ describe('the loop guard through the real CLI (a pre-commit check: no base, no f
 });
 
 describe('token scope (the bundle as the GitHub runner runs it)', () => {
-  /** A git http server that refuses everything, recording each request's headers. */
-  async function withGitServer(
-    fn: (url: string, seen: IncomingHttpHeaders[]) => Promise<void>,
-  ): Promise<void> {
-    const seen: IncomingHttpHeaders[] = [];
-    const server = createServer((request, response) => {
-      seen.push(request.headers);
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end();
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    try {
-      await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}/org/app.git`, seen);
-    } finally {
-      server.close();
-    }
-  }
-
   /** A `git` first on PATH that records its arguments and environment, then runs the real one. */
   function recordingGit(): { path: string; runs: () => { args: string; env: string }[] } {
     const bin = fresh('bin');
@@ -675,7 +657,7 @@ describe('token scope (the bundle as the GitHub runner runs it)', () => {
     ['the default GitHub token', 'ghs_0123456789abcdefghijklmnopqrstuvwxyzAB', false],
     ['a token given for that host', 'glpat-0123456789abcdef', true],
   ])('%s: sent to an origin outside GitHub = %s; never in git’s environment', async (_name, token, sent) => {
-    await withGitServer(async (url, seen) => {
+    await withRefusingGitServer('org/app.git', async (url, seen) => {
       // A push whose before-SHA the clone lacks: the action fetches it from origin.
       const work = fresh('scoped');
       git(work, ['init', '-q', '-b', 'main']);

@@ -5,7 +5,7 @@
  */
 import type { Document, Node } from 'yaml';
 import { compileGithubPatterns, githubFilterDecides, type OrderedPattern, sampleGlob } from '../glob.ts';
-import { child, entries, items, keyNode, readYaml, text, type YamlFile } from '../yaml-source.ts';
+import { child, entries, items, keyNode, text, type YamlFile } from '../yaml-source.ts';
 import {
   bumpCommandOption,
   isBuildCommand,
@@ -15,6 +15,7 @@ import {
   splitList,
 } from './build-steps.ts';
 import { bumpWriter } from './bump-writer.ts';
+import { readCiFile } from './ci-file.ts';
 import type { BuildTrigger, CiScan, Firing, Location, PushFacts, RepoView } from './model.ts';
 
 const WORKFLOWS = /^\.github\/workflows\/[^/]+\.ya?ml$/;
@@ -23,18 +24,8 @@ export async function scanGithub(view: RepoView): Promise<CiScan> {
   const scan: CiScan = { triggers: [], writers: [], notes: [] };
   const parsed: { file: YamlFile; doc: Document }[] = [];
   for (const path of view.files.filter((file) => WORKFLOWS.test(file)).sort()) {
-    const source = await view.read(path);
-    if (source === undefined) continue;
-    const file = readYaml(path, source);
-    if (file.error || !file.docs[0]) {
-      scan.notes.push({
-        level: 'warning',
-        message: `${path} is not valid YAML (${file.error}); not checked`,
-        where: { file: path },
-      });
-      continue;
-    }
-    parsed.push({ file, doc: file.docs[0] });
+    const file = await readCiFile(view, path, scan);
+    if (file) parsed.push({ file, doc: file.docs[0]! });
   }
   const builds = new Set(parsed.filter(({ doc }) => hasBuildStep(doc)).map(({ file }) => file.path));
   for (const { file, doc } of parsed) {

@@ -8,9 +8,10 @@ import type { Document, Node } from 'yaml';
 import { isMap, isSeq } from 'yaml';
 import { gitlabFnmatch } from '../fnmatch.ts';
 import { sampleGlob } from '../glob.ts';
-import { child, entries, items, keyNode, readYaml, text, type YamlFile } from '../yaml-source.ts';
+import { child, entries, items, keyNode, text, type YamlFile } from '../yaml-source.ts';
 import { bumpCommandOption, componentName, isBuildCommand, isBumpCommand, splitList } from './build-steps.ts';
 import { bumpWriter } from './bump-writer.ts';
+import { readCiFile } from './ci-file.ts';
 import { evaluateIf, type Tri, UNKNOWN_DEFAULT_BRANCH, type VarValue } from './gitlab-if.ts';
 import type { BuildTrigger, CiScan, Firing, Location, PushFacts, RepoView } from './model.ts';
 
@@ -130,17 +131,8 @@ async function loadSources(view: RepoView, scan: CiScan): Promise<Source[]> {
     const path = queue.shift()!;
     if (seen.has(path)) continue;
     seen.add(path);
-    const content = await view.read(path);
-    if (content === undefined) continue;
-    const file = readYaml(path, content);
-    if (file.error || !file.docs[0]) {
-      scan.notes.push({
-        level: 'warning',
-        message: `${path} is not valid YAML (${file.error}); not checked`,
-        where: { file: path },
-      });
-      continue;
-    }
+    const file = await readCiFile(view, path, scan);
+    if (!file) continue;
     // A file with a `spec:` header has its content in the second document.
     const doc =
       file.docs.length > 1 && child(file.docs[0]!, file.docs[0]!.contents, 'spec')
