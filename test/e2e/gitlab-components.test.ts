@@ -4,9 +4,6 @@
  * golden path run once on real parts (buildah, a registry with htpasswd auth behind the local
  * STS/ECR server, a bare GitOps repository), the GitLab id token faked with --variable, and GitLab's
  * own input validation reproduced with --preview runs.
- *
- * Components whose action is not implemented yet (`ready: false`) are expected to fail with
- * "not implemented yet"; their assertions are skipped until the definition says ready.
  */
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,8 +33,6 @@ const PROJECT_PATH = 'platform/golden-actions';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gitlab-ci-push';
 const ECR_EXAMPLE_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const EXAMPLE = join(REPO_ROOT, 'examples/my-app');
-const ready = Object.fromEntries(actions.map(({ definition }) => [definition.name, definition.ready]));
-const allReady = Object.values(ready).every(Boolean);
 
 const component = (name: string) => `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${name}@$CI_COMMIT_SHA`;
 
@@ -196,7 +191,7 @@ afterAll(async () => {
 });
 
 describe('golden path pipeline (one gitlab-ci-local run)', () => {
-  it.skipIf(!allReady)('passes as a whole', () => {
+  it('passes as a whole', () => {
     expect(run.output).toMatch(/PASS\s+build-push-image/);
     expect(run.code).toBe(0);
     expect(jobLog(run.output, 'golden-path-outputs')).toMatch(
@@ -204,126 +199,104 @@ describe('golden path pipeline (one gitlab-ci-local run)', () => {
     );
   });
 
-  it('fails the jobs of actions not implemented yet with one clear message', () => {
-    for (const name of Object.keys(ready).filter((n) => !ready[n])) {
-      // A job that ran: its CLI said so. A job that did not run waited on such a job.
-      const log = jobLog(run.output, name);
-      if (log) expect(log).toContain(`${name} is not implemented yet`);
+  it('build-push-image: OIDC -> STS -> ECR, buildah push, dotenv outputs', async () => {
+    expect(run.output).toMatch(/PASS\s+build-push-image/);
+    // Collapsible log sections (gitlab-ci-local prints a section_start as `<id>_started`).
+    expect(run.output).toMatch(/build-push-image\s+golden_actions_1_started/);
+    // The token and the registry password are never printed.
+    expect(run.output).not.toContain(oidcToken);
+    expect(run.output).not.toContain(registry.ecrPassword);
+
+    // The id token went to STS for the role; ECR handed out the registry login.
+    const assume = aws.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+    expect(assume.length).toBeGreaterThanOrEqual(1);
+    expect(assume[0]!.params).toMatchObject({ RoleArn: ROLE_ARN, WebIdentityToken: oidcToken });
+    expect(aws.requests.some((r) => r.operation === 'GetAuthorizationToken' && r.status === 200)).toBe(true);
+
+    const out = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env');
+    expect(out).toBeDefined();
+    const sha7 = project.sha.slice(0, 7);
+    const commitTime = Number(await project.git('show', '-s', '--format=%ct', 'HEAD'));
+    expect(out).toMatchObject({
+      IMAGE_NAME: `${registry.host}/my-app`,
+      IMAGE_TAG: `${commitTime}-${sha7}`,
+      IMAGE_BUILT: 'true',
+    });
+    expect(out!.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(out!.IMAGE_REF).toBe(`${registry.host}/my-app@${out!.IMAGE_DIGEST}`);
+    expect(out!.IMAGE_TAGS!.split(',')).toEqual([
+      `${registry.host}/my-app:${commitTime}-${sha7}`,
+      `${registry.host}/my-app:sha-${sha7}`,
+    ]);
+
+    // What the registry serves: both tags, one digest, an image of this commit on the base.
+    for (const tag of [out!.IMAGE_TAG!, `sha-${sha7}`]) {
+      const manifest = await registryGet(`my-app/manifests/${tag}`);
+      expect(manifest.status).toBe(200);
+      expect(manifest.headers.get('docker-content-digest')).toBe(out!.IMAGE_DIGEST);
     }
+    const manifest = (await (await registryGet(`my-app/manifests/${out!.IMAGE_TAG}`)).json()) as {
+      config: { digest: string };
+      layers: unknown[];
+    };
+    const config = (await (await registryGet(`my-app/blobs/${manifest.config.digest}`)).json()) as {
+      config: { Labels?: Record<string, string>; User?: string };
+    };
+    expect(config.config.Labels?.['org.opencontainers.image.revision']).toBe(project.sha);
+    expect(config.config.User).toBe('65534:65534');
+    expect(manifest.layers.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.skipIf(!ready['build-push-image'])(
-    'build-push-image: OIDC -> STS -> ECR, buildah push, dotenv outputs',
-    async () => {
-      expect(run.output).toMatch(/PASS\s+build-push-image/);
-      // Collapsible log sections (gitlab-ci-local prints a section_start as `<id>_started`).
-      expect(run.output).toMatch(/build-push-image\s+golden_actions_1_started/);
-      // The token and the registry password are never printed.
-      expect(run.output).not.toContain(oidcToken);
-      expect(run.output).not.toContain(registry.ecrPassword);
+  it("package-push-chart: the chart with the image tag as appVersion, from the first job's dotenv", async () => {
+    expect(run.output).toMatch(/PASS\s+package-push-chart/);
+    const image = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env')!;
+    const out = readJobDotenv(project.dir, 'package-push-chart', 'package-push-chart.env');
+    expect(out).toMatchObject({
+      CHART_NAME: 'my-app',
+      CHART_VERSION: '1.0.0',
+      CHART_REF: `oci://${registry.host}/charts/my-app:1.0.0`,
+      CHART_PUSHED: 'true',
+    });
+    const manifest = await registryGet('charts/my-app/manifests/1.0.0');
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(out!.CHART_DIGEST);
+    const body = (await manifest.json()) as { config: { mediaType: string; digest: string } };
+    expect(body.config.mediaType).toBe('application/vnd.cncf.helm.config.v1+json');
+    const chart = (await (await registryGet(`charts/my-app/blobs/${body.config.digest}`)).json()) as {
+      appVersion?: string;
+    };
+    expect(chart.appVersion).toBe(image.IMAGE_TAG);
+  });
 
-      // The id token went to STS for the role; ECR handed out the registry login.
-      const assume = aws.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
-      expect(assume.length).toBeGreaterThanOrEqual(1);
-      expect(assume[0]!.params).toMatchObject({ RoleArn: ROLE_ARN, WebIdentityToken: oidcToken });
-      expect(aws.requests.some((r) => r.operation === 'GetAuthorizationToken' && r.status === 200)).toBe(
-        true,
-      );
+  it('bump-gitops-tag: one commit in the GitOps repository with the new tag, read from the dotenv', async () => {
+    expect(run.output).toMatch(/PASS\s+bump-gitops-tag/);
+    const image = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env')!;
+    const out = readJobDotenv(project.dir, 'bump-gitops-tag', 'bump-gitops-tag.env');
+    const head = await git(gitopsRepo, 'rev-parse', 'main');
+    expect(out).toMatchObject({
+      GITOPS_CHANGED: 'true',
+      GITOPS_COMMIT: head,
+      GITOPS_PREVIOUS_TAG: '1735689600-3f2c1ab',
+    });
+    // Exactly one new commit on top of the previous head (nothing forced), by the bot.
+    expect(await git(gitopsRepo, 'rev-list', '--count', `${gitopsBefore}..main`)).toBe('1');
+    expect(await git(gitopsRepo, 'rev-parse', 'main~1')).toBe(gitopsBefore);
+    expect(await git(gitopsRepo, 'log', '-1', '--format=%an', 'main')).toBe('golden-actions[bot]');
+    // Only the tag's bytes changed.
+    const diff = await git(gitopsRepo, 'diff', '--unified=0', `${gitopsBefore}`, 'main');
+    const changed = diff.split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(changed).toEqual([
+      '-      tag: 1735689600-3f2c1ab # {"$imagepolicy": "flux-system:my-app:tag"}',
+      `+      tag: ${image.IMAGE_TAG} # {"$imagepolicy": "flux-system:my-app:tag"}`,
+    ]);
+  });
 
-      const out = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env');
-      expect(out).toBeDefined();
-      const sha7 = project.sha.slice(0, 7);
-      const commitTime = Number(await project.git('show', '-s', '--format=%ct', 'HEAD'));
-      expect(out).toMatchObject({
-        IMAGE_NAME: `${registry.host}/my-app`,
-        IMAGE_TAG: `${commitTime}-${sha7}`,
-        IMAGE_BUILT: 'true',
-      });
-      expect(out!.IMAGE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(out!.IMAGE_REF).toBe(`${registry.host}/my-app@${out!.IMAGE_DIGEST}`);
-      expect(out!.IMAGE_TAGS!.split(',')).toEqual([
-        `${registry.host}/my-app:${commitTime}-${sha7}`,
-        `${registry.host}/my-app:sha-${sha7}`,
-      ]);
-
-      // What the registry serves: both tags, one digest, an image of this commit on the base.
-      for (const tag of [out!.IMAGE_TAG!, `sha-${sha7}`]) {
-        const manifest = await registryGet(`my-app/manifests/${tag}`);
-        expect(manifest.status).toBe(200);
-        expect(manifest.headers.get('docker-content-digest')).toBe(out!.IMAGE_DIGEST);
-      }
-      const manifest = (await (await registryGet(`my-app/manifests/${out!.IMAGE_TAG}`)).json()) as {
-        config: { digest: string };
-        layers: unknown[];
-      };
-      const config = (await (await registryGet(`my-app/blobs/${manifest.config.digest}`)).json()) as {
-        config: { Labels?: Record<string, string>; User?: string };
-      };
-      expect(config.config.Labels?.['org.opencontainers.image.revision']).toBe(project.sha);
-      expect(config.config.User).toBe('65534:65534');
-      expect(manifest.layers.length).toBeGreaterThanOrEqual(2);
-    },
-  );
-
-  it.skipIf(!ready['build-push-image'] || !ready['package-push-chart'])(
-    "package-push-chart: the chart with the image tag as appVersion, from the first job's dotenv",
-    async () => {
-      expect(run.output).toMatch(/PASS\s+package-push-chart/);
-      const image = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env')!;
-      const out = readJobDotenv(project.dir, 'package-push-chart', 'package-push-chart.env');
-      expect(out).toMatchObject({
-        CHART_NAME: 'my-app',
-        CHART_VERSION: '1.0.0',
-        CHART_REF: `oci://${registry.host}/charts/my-app:1.0.0`,
-        CHART_PUSHED: 'true',
-      });
-      const manifest = await registryGet('charts/my-app/manifests/1.0.0');
-      expect(manifest.status).toBe(200);
-      expect(manifest.headers.get('docker-content-digest')).toBe(out!.CHART_DIGEST);
-      const body = (await manifest.json()) as { config: { mediaType: string; digest: string } };
-      expect(body.config.mediaType).toBe('application/vnd.cncf.helm.config.v1+json');
-      const chart = (await (await registryGet(`charts/my-app/blobs/${body.config.digest}`)).json()) as {
-        appVersion?: string;
-      };
-      expect(chart.appVersion).toBe(image.IMAGE_TAG);
-    },
-  );
-
-  it.skipIf(!ready['build-push-image'] || !ready['bump-gitops-tag'])(
-    'bump-gitops-tag: one commit in the GitOps repository with the new tag, read from the dotenv',
-    async () => {
-      expect(run.output).toMatch(/PASS\s+bump-gitops-tag/);
-      const image = readJobDotenv(project.dir, 'build-push-image', 'build-push-image.env')!;
-      const out = readJobDotenv(project.dir, 'bump-gitops-tag', 'bump-gitops-tag.env');
-      const head = await git(gitopsRepo, 'rev-parse', 'main');
-      expect(out).toMatchObject({
-        GITOPS_CHANGED: 'true',
-        GITOPS_COMMIT: head,
-        GITOPS_PREVIOUS_TAG: '1735689600-3f2c1ab',
-      });
-      // Exactly one new commit on top of the previous head (nothing forced), by the bot.
-      expect(await git(gitopsRepo, 'rev-list', '--count', `${gitopsBefore}..main`)).toBe('1');
-      expect(await git(gitopsRepo, 'rev-parse', 'main~1')).toBe(gitopsBefore);
-      expect(await git(gitopsRepo, 'log', '-1', '--format=%an', 'main')).toBe('golden-actions[bot]');
-      // Only the tag's bytes changed.
-      const diff = await git(gitopsRepo, 'diff', '--unified=0', `${gitopsBefore}`, 'main');
-      const changed = diff.split('\n').filter((l) => /^[-+][^-+]/.test(l));
-      expect(changed).toEqual([
-        '-      tag: 1735689600-3f2c1ab # {"$imagepolicy": "flux-system:my-app:tag"}',
-        `+      tag: ${image.IMAGE_TAG} # {"$imagepolicy": "flux-system:my-app:tag"}`,
-      ]);
-    },
-  );
-
-  it.skipIf(!ready['verify-paths-filter'])(
-    'verify-paths-filter: filters from local git, no loop risk',
-    () => {
-      expect(run.output).toMatch(/PASS\s+verify-paths-filter/);
-      const out = readJobDotenv(project.dir, 'verify-paths-filter', 'verify-paths-filter.env');
-      expect(out).toMatchObject({ PATHS_LOOP_RISK: 'false' });
-      expect(JSON.parse(out!.PATHS_CHANGES!)).toEqual(['app']);
-    },
-  );
+  it('verify-paths-filter: filters from local git, no loop risk', () => {
+    expect(run.output).toMatch(/PASS\s+verify-paths-filter/);
+    const out = readJobDotenv(project.dir, 'verify-paths-filter', 'verify-paths-filter.env');
+    expect(out).toMatchObject({ PATHS_LOOP_RISK: 'false' });
+    expect(JSON.parse(out!.PATHS_CHANGES!)).toEqual(['app']);
+  });
 });
 
 // --preview runs only render the configuration: cheap, and independent of each other.
@@ -442,7 +415,7 @@ describe('the job script', () => {
     expect(jobLog(result.output, 'verify-via-npx')).toContain(
       `npx-stub: --yes golden-actions@${version} verify-paths-filter --loop-guard=false`,
     );
-    if (ready['verify-paths-filter']) expect(result.output).toMatch(/PASS\s+verify-via-npx/);
+    expect(result.output).toMatch(/PASS\s+verify-via-npx/);
     expect(result.output).toMatch(/FAIL\s+verify-without-node/);
     expect(jobLog(result.output, 'verify-without-node')).toContain(
       'golden-actions: the job image has neither the golden-actions CLI nor Node.js (npx)',
@@ -522,7 +495,7 @@ describe('the published component project', () => {
     expect(config['create-release']?.release).toMatchObject({ tag_name: '$CI_COMMIT_TAG' });
   });
 
-  it.skipIf(!allReady)('passes its own self-test jobs (the runner image build aside)', async () => {
+  it('passes its own self-test jobs (the runner image build aside)', async () => {
     // What GitLab would give the project's pipeline: its container registry, a push event.
     const before = mirror.sha;
     await mirror.commit('templates: touch', { 'templates/.touch': 'x\n' });
