@@ -46,7 +46,7 @@ const gitlabJobInputs = {
   },
   'job-image': {
     description:
-      'Job image: the golden-actions runner image (Node.js, git, buildah, docker CLI), or any image with Node.js 20+ (the CLI then comes from npm through `npx`).',
+      'Job image: the golden-actions runner image (Node.js, git, buildah, docker CLI), or an image with Node.js 20+ and what the step uses (git; buildah or a docker daemon for builds): the CLI then comes from npm through `npx`.',
   },
   rules: {
     description: 'Job `rules:` (array of rules), e.g. `[{ if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH }]`.',
@@ -144,7 +144,7 @@ export function gitlabComponentYaml(definition: ActionDefinition, options: GitLa
 
   const missing =
     `echo "golden-actions: the job image has neither the golden-actions CLI nor Node.js (npx);` +
-    ` use the golden-actions runner image or an image with Node.js 20+ (input 'job-image')." >&2; exit 1`;
+    ` use the golden-actions runner image, or an image with Node.js 20+ and git (input 'job-image')." >&2; exit 1`;
   const job: Record<string, unknown> = {
     stage: '$[[ inputs.stage ]]',
     image: '$[[ inputs.job-image ]]',

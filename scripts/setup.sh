@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need, once: Debian packages for the real parts (registry,
-# buildah, dockerd, git, rsync) and the npm dependencies. Safe to run again; fast when nothing is missing.
+# Installs what the demo (`setup.sh demo`) or the tests (`setup.sh`, the default) need: Debian
+# packages for the real parts and the npm dependencies. Safe to run again; fast when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ruby: the GitLab glob dialect is checked against Ruby's own File.fnmatch.
-packages=(docker-registry apache2-utils buildah skopeo docker.io busybox-static git rsync ca-certificates ruby)
+# What each part needs, as "<Debian package>:<command that shows it is there>". A command found on
+# PATH counts as installed, so a machine with Docker's own docker-ce is not handed docker.io.
+demo=(docker-registry:docker-registry apache2-utils:htpasswd buildah:buildah busybox-static:busybox git:git)
+# The tests also run dockerd, gitlab-ci-local (rsync) and Ruby's File.fnmatch (the GitLab glob dialect).
+tests=("${demo[@]}" docker.io:dockerd rsync:rsync ruby:ruby ca-certificates:update-ca-certificates)
+case "${1:-tests}" in
+  demo) wanted=("${demo[@]}") ;;
+  tests) wanted=("${tests[@]}") ;;
+  *) echo "usage: scripts/setup.sh [demo|tests]" >&2; exit 2 ;;
+esac
+
 missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+for entry in "${wanted[@]}"; do
+  package=${entry%%:*} command=${entry#*:}
+  command -v "$command" >/dev/null 2>&1 && continue
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' && continue
+  missing+=("$package")
 done
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from './core/errors.ts';
+import { InputError, UserError } from './core/errors.ts';
 import type { ActionDefinition, ActionModule } from './definition.ts';
 import { parseInputs } from './inputs.ts';
-import type { Platform } from './platform/platform.ts';
+import type { Platform, ReportName } from './platform/platform.ts';
 
 /** An action whose code is loaded only once its inputs have passed the checks. */
 export interface LazyAction {
@@ -12,7 +12,7 @@ export interface LazyAction {
   load: () => Promise<ActionModule>;
 }
 
-/** Runs one action on one platform. Returns the process exit code; never throws. */
+/** Runs one action on one platform. Returns the exit code (0 ok, 1 failed, 2 bad input); never throws. */
 export async function runAction(action: ActionModule | LazyAction, platform: Platform): Promise<number> {
   const { definition } = action;
   let tempDir: string | undefined;
@@ -36,25 +36,26 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
       mask: (value) => platform.mask(value),
       idToken: (audience) => platform.idToken(audience),
       summary: (markdown) => platform.summary(markdown),
-      setOutput: (name, value) => platform.setOutput(name, value, dotenvName(definition, name)),
+      setOutput: (name, value) => platform.setOutput(name, value, reportName(definition, name)),
     });
-    for (const [name, value] of Object.entries(outputs)) {
-      platform.setOutput(name, value, dotenvName(definition, name));
-    }
+    for (const [name, value] of Object.entries(outputs))
+      platform.setOutput(name, value, reportName(definition, name));
     await platform.finish();
     return 0;
   } catch (error) {
     platform.fail(describe(error));
     await platform.finish().catch(() => {});
-    return 1;
+    // 2: the call was wrong (fix the input); 1: the action ran and failed.
+    return error instanceof InputError ? 2 : 1;
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
   }
 }
 
-function dotenvName(definition: ActionDefinition, output: string): string | undefined {
+function reportName(definition: ActionDefinition, output: string): ReportName | undefined {
   const declared = definition.outputs[output];
-  return declared ? declared.dotenv : definition.dynamicDotenv?.(output);
+  const name = declared ? declared.dotenv : definition.dynamicDotenv?.(output);
+  return name ? { name, declared: Boolean(declared) } : undefined;
 }
 
 function describe(error: unknown): string {

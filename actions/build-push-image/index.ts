@@ -10,6 +10,7 @@ import { RegistryClient } from '../../src/core/registry/client.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { childEnv } from '../shared/env.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
@@ -61,7 +62,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const client = new RegistryClient(
     target.host,
     { username: target.username, password: target.password },
-    { logger: log },
+    { logger: log, mask: args.mask },
   );
   const outputs = {
     image,
@@ -105,7 +106,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       : undefined,
     insecure: isLoopbackHost(target.host),
     workDir: context.tempDir,
-    env: process.env,
+    env: childEnv(process.env),
     log,
   };
   log.info(`${builder.name}: building ${references.join(', ')}${push ? ' and pushing' : ''}`);

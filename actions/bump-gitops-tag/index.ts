@@ -31,7 +31,8 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     log.warning(`Input 'files': '${glob}' is one glob (one per line; commas only separate inside {…})`);
   }
   const remote = await resolveRemote(inputs.repository, context);
-  const given = inputs.token || context.token || '';
+  if (remote.credentials) args.mask(remote.credentials.password);
+  const given = inputs.token || remote.credentials?.password || context.token || '';
   // A token this remote's host may not receive is used for nothing: neither git nor the pull request API.
   const token = given && mayReceive(remote.url, given, context, log) ? given : '';
   const mode = inputs.mode as 'push' | 'pull-request';
@@ -39,7 +40,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const result = await bumpGitopsTag({
     url: remote.url,
     display: remote.display,
-    env: gitEnvFor(remote.url, token, args),
+    env: gitEnvFor(remote.url, token, args, remote.credentials?.username),
     branch: inputs.branch,
     files: inputs.files,
     image,

@@ -59,7 +59,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const client = new RegistryClient(
     target.host,
     { username: target.username, password: target.password },
-    { logger: log },
+    { logger: log, mask: args.mask },
   );
   const versionSource = inputs.version
     ? "the 'version' input"

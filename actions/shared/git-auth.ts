@@ -2,10 +2,12 @@
  * How an action hands git a token: scoped to one host, never in argv, the URL or the child's
  * environment as a raw input. Used by every action that runs git against a remote.
  */
+
 import type { RunContext } from '../../src/core/context.ts';
 import { type GitAuth, gitEnv } from '../../src/core/git/env.ts';
 import type { Logger } from '../../src/core/log.ts';
 import type { RunArgs } from '../../src/definition.ts';
+import { childEnv } from './env.ts';
 
 /** Token shapes GitHub issues (installation, personal, OAuth, user-to-server, fine-grained). */
 const PLATFORM_TOKEN = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
@@ -31,11 +33,6 @@ export function auth(token: string, context: RunContext): GitAuth {
   return { token, username: 'x-access-token' };
 }
 
-/** The environment git runs in, without the action's raw inputs (the token among them). */
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(GA_)?INPUT_/.test(key)));
-}
-
 /**
  * Everything above at once: git's environment for `url`, with `token` as a header only when that
  * host may receive it. The header's base64 form is masked too (git can trace it).
@@ -44,9 +41,12 @@ export function gitEnvFor(
   url: string,
   token: string,
   args: Pick<RunArgs<unknown>, 'context' | 'log' | 'mask'>,
+  username?: string,
 ): NodeJS.ProcessEnv {
   const credentials =
-    token && mayReceive(url, token, args.context, args.log) ? auth(token, args.context) : undefined;
+    token && mayReceive(url, token, args.context, args.log)
+      ? { ...auth(token, args.context), ...(username ? { username } : {}) }
+      : undefined;
   if (credentials) args.mask(Buffer.from(`${credentials.username}:${credentials.token}`).toString('base64'));
   return gitEnv(childEnv(process.env), url, credentials);
 }

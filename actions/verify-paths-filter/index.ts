@@ -15,7 +15,8 @@ import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
 import { repoView } from '../../src/core/paths/guard/repo-view.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
-import { childEnv, gitEnvFor } from '../shared/git-auth.ts';
+import { childEnv } from '../shared/env.ts';
+import { gitEnvFor } from '../shared/git-auth.ts';
 import { definition } from './definition.ts';
 
 export { definition };

@@ -17,13 +17,20 @@ export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedA
   const parsed: ParsedArgs = { flags: new Map(), json: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '-h') {
+      parsed.help = true;
+      continue;
+    }
     if (!arg.startsWith('--'))
       throw new UserError(`Unexpected argument '${arg}' (inputs are given as --<input> <value>)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const inline = eq === -1 ? undefined : arg.slice(eq + 1);
     if (name === 'json' || name === 'help') {
-      parsed[name] = true;
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') {
+        throw new UserError(`--${name} takes no value, or true/false (got '${inline}')`);
+      }
+      parsed[name] = inline !== 'false';
       continue;
     }
     const spec = definition.inputs[name];
@@ -37,8 +44,9 @@ export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedA
     if (value === undefined) {
       const next = argv[i + 1];
       if (spec?.type === 'boolean' && (next === undefined || next.startsWith('--'))) value = 'true';
-      else if (next === undefined) throw new InputError(name, 'needs a value');
-      else value = argv[++i];
+      else if (next === undefined) {
+        throw isGlobal ? new UserError(`--${name} needs a value`) : new InputError(name, 'needs a value');
+      } else value = argv[++i];
     }
     if (isGlobal) parsed[name as 'sha' | 'ref'] = value;
     else {

@@ -13,10 +13,17 @@ export function actionHelp(definition: ActionDefinition): string {
     lines.push(`  --${name}${valueHint(spec)}`);
     lines.push(`      ${plain(spec.description)}${defaultHint(spec)}`);
   }
-  lines.push('', 'Outputs (name=value lines on stdout, or one JSON object with --json):');
+  lines.push(
+    '',
+    'A list input may be repeated (--tags a --tags b); a boolean input may stand alone (--dry-run).',
+    'Secrets are better passed as GA_INPUT_* variables than as flags.',
+    '',
+    'Outputs (name=value lines on stdout, or one JSON object with --json):',
+  );
   for (const [name, spec] of Object.entries(definition.outputs))
     lines.push(`  ${name}: ${plain(spec.description)}`);
   if (definition.dynamicOutputs) lines.push(`  ${plain(definition.dynamicOutputs)}`);
+  lines.push('', 'Exit status: 0 success, 1 the action failed, 2 bad input.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -27,6 +34,7 @@ export function mainHelp(definitions: ActionDefinition[], version: string): stri
     '',
     'Usage: golden-actions <action> [--<input> <value> ...] [--json] [--sha <sha>] [--ref <ref>]',
     '       golden-actions <action> --help',
+    '       golden-actions --version',
     '',
     'Actions:',
     ...definitions.map(

@@ -2,6 +2,7 @@ import { actions } from '../../actions/index.ts';
 import { UserError } from '../core/errors.ts';
 import { CliPlatform, inputVariable } from '../platform/cli.ts';
 import { GitLabPlatform } from '../platform/gitlab.ts';
+import { quietBundledSdk } from '../platform/sdk-env.ts';
 import { runAction } from '../runner.ts';
 import { parseArgs } from './args.ts';
 import { actionHelp, mainHelp } from './help.ts';
@@ -13,10 +14,11 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const definitions = actions.map((a) => a.definition);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(mainHelp(definitions, version));
+    // Without arguments it is a usage error: help goes to stderr, exit 2.
+    (name ? process.stdout : process.stderr).write(mainHelp(definitions, version));
     return name ? 0 : 2;
   }
-  if (name === '--version' || name === '-v') {
+  if (name === '--version' || name === '-v' || name === '-V' || name === 'version') {
     process.stdout.write(`${version}\n`);
     return 0;
   }
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
   }
+  quietBundledSdk();
   const options = { flags: args.flags, json: args.json, sha: args.sha, ref: args.ref };
   const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
   return runAction(entry, platform);

@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.ts';
 import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
 import { writeInert } from './github-commands.ts';
-import { type Platform, Redactor } from './platform.ts';
+import { type Platform, Redactor, type ReportName } from './platform.ts';
 
 export interface CliOptions {
   /** Inputs given as flags, by input name. */
@@ -26,7 +26,7 @@ export const inputVariable = (name: string) => `GA_INPUT_${name.replace(/[^A-Za-
 export class CliPlatform implements Platform {
   readonly name: RunContext['platform'] = 'cli';
   protected readonly redactor = new Redactor();
-  protected readonly outputs = new Map<string, { value: string; dotenv?: string }>();
+  protected readonly outputs = new Map<string, { value: string; report?: ReportName }>();
   protected readonly env: NodeJS.ProcessEnv;
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
@@ -75,8 +75,8 @@ export class CliPlatform implements Platform {
     this.redactor.add(value);
   }
 
-  setOutput(name: string, value: string, dotenv?: string): void {
-    this.outputs.set(name, { value: this.redactor.redact(value), dotenv });
+  setOutput(name: string, value: string, report?: ReportName): void {
+    this.outputs.set(name, { value: this.redactor.redact(value), report });
   }
 
   summary(markdown: string): void {

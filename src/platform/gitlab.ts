@@ -83,8 +83,14 @@ export class GitLabPlatform extends CliPlatform {
     const dotenvPath = this.env.GA_DOTENV;
     if (dotenvPath) {
       const lines: string[] = [];
-      for (const [name, { value, dotenv }] of this.outputs) {
-        if (!dotenv) continue;
+      // Declared outputs first: where the limits below cut, they are kept (even when a failing run
+      // set per-filter outputs before them).
+      const entries = [...this.outputs].sort(
+        ([, a], [, b]) => Number(!a.report?.declared) - Number(!b.report?.declared),
+      );
+      for (const [name, { value, report }] of entries) {
+        if (!report) continue;
+        const dotenv = report.name;
         const flat = value.split('\n').filter(Boolean).join(',');
         if (/\s/.test(flat)) {
           this.log.warning(`output '${name}' has white space and cannot go into the dotenv report`);
@@ -92,6 +98,22 @@ export class GitLabPlatform extends CliPlatform {
         }
         lines.push(`${dotenv}=${flat}`);
       }
+      // GitLab refuses a whole report over its limits (20 variables on self-managed by default, 5 KB):
+      // keep what fits, declared outputs first, and say what was left out.
+      const limit = Number(this.env.GA_DOTENV_LIMIT) || 20;
+      let bytes = 0;
+      const kept = lines.filter((line, index) => {
+        bytes += Buffer.byteLength(line) + 1;
+        return index < limit && bytes <= 5120;
+      });
+      if (kept.length < lines.length) {
+        const dropped = lines.slice(kept.length).map((line) => line.slice(0, line.indexOf('=')));
+        this.log.warning(
+          `dotenv report: kept ${kept.length} of ${lines.length} variables (limit ${limit}, 5 KB); left out ${dropped.join(', ')}`,
+        );
+      }
+      lines.length = 0;
+      lines.push(...kept);
       const file = resolve(this.env.CI_PROJECT_DIR || process.cwd(), dotenvPath);
       await writeFile(file, lines.length ? `${lines.join('\n')}\n` : '');
     }

@@ -1,6 +1,12 @@
 import type { RunContext } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 
+/** Where an output goes in a key=value report (GitLab dotenv); declared outputs are kept first. */
+export interface ReportName {
+  name: string;
+  declared: boolean;
+}
+
 /** One CI platform (or the terminal). The runner talks to nothing else. */
 export interface Platform {
   readonly name: RunContext['platform'];
@@ -8,7 +14,7 @@ export interface Platform {
   /** The raw text of an input, or undefined when the face did not receive it. */
   input(name: string): string | undefined;
   mask(value: string): void;
-  setOutput(name: string, value: string, dotenvName?: string): void;
+  setOutput(name: string, value: string, report?: ReportName): void;
   summary(markdown: string): void;
   idToken(audience: string): Promise<string>;
   /** The run's context; the runner adds `tempDir` (a fresh folder under `tempRoot`). */

@@ -461,7 +461,7 @@ describe('build-push-image (buildah, OIDC -> STS -> ECR)', () => {
     const before = await catalog();
     const stsCalls = aws.requests.length;
     const result = await runGitHub(githubInputs({ repository: 'bad-input', ...extra }));
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2); // bad input
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(message);

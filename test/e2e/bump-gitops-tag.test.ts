@@ -682,7 +682,7 @@ describe('failures leave the remote untouched', () => {
       tag: 'v1.0/evil tag',
       files: 'apps/dev/kustomization.yaml',
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // bad input
     expect(result.log).toMatch(/error: Input 'tag': 'v1\.0\/evil tag' is not a valid OCI tag/);
     expect(result.log).not.toMatch(/Clone/);
     expect(await git(bare, 'rev-parse', 'main')).toBe(head);

@@ -491,7 +491,7 @@ describe('bad input fails clearly, with a non-zero exit', () => {
     commit(work, { 'app/a.txt': '1\n' });
     git(work, ['push', '-q', 'origin', 'main']);
     const result = await run({ workspace: work, defaultBranch: 'main' }, flags);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // bad input, not a failed check
     expect(result.log).toMatch(message);
   });
 });

@@ -90,18 +90,6 @@ export class Ecr {
     return out !== undefined;
   }
 
-  /** The digest of `repository:tag`, or undefined when ECR has no such tag. */
-  async imageDigest(repository: string, tag: string): Promise<string | undefined> {
-    const out = await this.send(
-      'DescribeImages',
-      repository,
-      (c, m) =>
-        c.send(new m.DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })),
-      'ImageNotFound',
-    );
-    return out?.imageDetails?.[0]?.imageDigest;
-  }
-
   private client(): Promise<{ mod: EcrModule; client: ECRClient }> {
     // Loaded on first use so that bundles (and runs) without AWS never pay for the SDK.
     this.sdk ??= import('@aws-sdk/client-ecr').then((mod) => ({

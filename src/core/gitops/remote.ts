@@ -20,6 +20,11 @@ export interface Remote {
   current: boolean;
   /** On the CI platform's own server (so its API and token apply). */
   sameServer: boolean;
+  /**
+   * Credentials that were written into the URL (`https://user:token@host/…`). They are taken out of
+   * `url`, so they never reach git's argv or a log line, and are sent as a header instead.
+   */
+  credentials?: { username: string; password: string };
 }
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -69,14 +74,23 @@ async function currentRemote(context: RunContext): Promise<Omit<Remote, 'current
   return describe(local ? pathToFileURL(resolve(context.workspace, url)).href : url, context);
 }
 
-function describe(url: string, context: RunContext, currentUrl?: string): Remote {
+function describe(given: string, context: RunContext, currentUrl?: string): Remote {
+  let url = given;
   let display = url;
   let repository: string | undefined;
   let sameServer = false;
+  let credentials: Remote['credentials'];
   if (URL_LIKE.test(url)) {
     const parsed = new URL(url);
+    if (parsed.password) {
+      credentials = {
+        username: decodeURIComponent(parsed.username),
+        password: decodeURIComponent(parsed.password),
+      };
+    }
     parsed.username = '';
     parsed.password = '';
+    url = parsed.href;
     display = parsed.href;
     repository = repositoryPath(parsed.pathname);
     sameServer = context.serverUrl !== undefined && new URL(context.serverUrl).host === parsed.host;
@@ -89,6 +103,7 @@ function describe(url: string, context: RunContext, currentUrl?: string): Remote
     repository,
     current: currentUrl !== undefined && sameUrl(url, currentUrl),
     sameServer,
+    ...(credentials ? { credentials } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface RegistryClientOptions {
   retry?: Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs' | 'sleep'>>;
   /** Per-request time-out in ms (default 5 minutes: blobs can be large). */
   timeoutMs?: number;
+  /** Registers a bearer token from the registry's token service as a secret before it is used. */
+  mask?: (value: string) => void;
 }
 
 export interface Manifest {
@@ -387,6 +389,7 @@ export class RegistryClient {
     if (!token) {
       throw new RegistryError(`${this.host}: the token service ${url.origin} returned no token`, res.status);
     }
+    this.options.mask?.(token);
     return token;
   }
 

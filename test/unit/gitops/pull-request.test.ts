@@ -163,10 +163,11 @@ describe('resolveRemote', () => {
   ])('%j', async (input, expected) => {
     expect(await resolveRemote(input, context)).toMatchObject(expected);
   });
-  it('never shows credentials of a URL', async () => {
-    expect((await resolveRemote('https://user:pw@git.example.com/a/b.git', context)).display).toBe(
-      'https://git.example.com/a/b.git',
-    );
+  it('takes credentials out of a URL: never shown, never on git argv, kept for the header', async () => {
+    const remote = await resolveRemote('https://user:p%40ss@git.example.com/a/b.git', context);
+    expect(remote.display).toBe('https://git.example.com/a/b.git');
+    expect(remote.url).toBe('https://git.example.com/a/b.git');
+    expect(remote.credentials).toEqual({ username: 'user', password: 'p@ss' });
   });
   it.each(['not a repo!', 'a b/c'])('rejects %j', async (input) => {
     await expect(resolveRemote(input, context)).rejects.toThrow(/Input 'repository'/);

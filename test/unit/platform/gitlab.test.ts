@@ -62,6 +62,61 @@ describe('GitLab platform', () => {
     expect(out.join('')).toContain('tag=svc-1\n');
   });
 
+  it('keeps the dotenv report within GitLab limits, declared outputs first, and says what it left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
+    const err: string[] = [];
+    const many: ActionModule = {
+      definition,
+      run: async () => ({
+        ...Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`f${i}`, 'true'])),
+        tag: 'v1',
+      }),
+    };
+    const platform = new GitLabPlatform({
+      flags: new Map(),
+      json: false,
+      env: {
+        GA_INPUT_NAME: 'x',
+        GA_DOTENV: 'out.env',
+        GA_DOTENV_LIMIT: '3',
+        CI_PROJECT_DIR: dir,
+        CI_COMMIT_SHA: 'a'.repeat(40),
+      },
+      stdout: () => {},
+      stderr: (t) => err.push(t),
+    });
+    expect(await runAction(many, platform)).toBe(0);
+    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe('IMAGE_TAG=v1\nPATHS_F0=true\nPATHS_F1=true\n');
+    expect(err.join('')).toContain('kept 3 of 5 variables (limit 3, 5 KB); left out PATHS_F2, PATHS_F3');
+  });
+
+  it('keeps declared outputs in the report when a failing run set per-filter outputs first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
+    const failing: ActionModule = {
+      definition,
+      run: async ({ setOutput }) => {
+        for (let i = 0; i < 4; i++) setOutput(`f${i}`, 'true');
+        setOutput('tag', 'v1');
+        throw new Error('loop found');
+      },
+    };
+    const platform = new GitLabPlatform({
+      flags: new Map(),
+      json: false,
+      env: {
+        GA_INPUT_NAME: 'x',
+        GA_DOTENV: 'out.env',
+        GA_DOTENV_LIMIT: '2',
+        CI_PROJECT_DIR: dir,
+        CI_COMMIT_SHA: 'a'.repeat(40),
+      },
+      stdout: () => {},
+      stderr: () => {},
+    });
+    expect(await runAction(failing, platform)).toBe(1);
+    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe('IMAGE_TAG=v1\nPATHS_F0=true\n');
+  });
+
   it('names the id_tokens variable to declare when the OIDC token is missing', async () => {
     const platform = new GitLabPlatform({ flags: new Map(), json: false, env: {} });
     await expect(platform.idToken('https://gitlab.example.com')).rejects.toThrow(

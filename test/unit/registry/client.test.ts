@@ -171,10 +171,13 @@ describe('RegistryClient against a token-auth registry (ghcr.io style)', () => {
       }
       return { status: 404 };
     });
+    const mask = vi.fn();
     expect(
-      await new RegistryClient(registry.host, undefined, fast).manifestDigest('public/app', 'x'),
+      await new RegistryClient(registry.host, undefined, { ...fast, mask }).manifestDigest('public/app', 'x'),
     ).toBeUndefined();
     expect(registry.seen.find((s) => s.url.startsWith('/token'))?.authorization).toBeUndefined();
+    // A bearer token is a credential too: registered as a secret before use.
+    expect(mask).toHaveBeenCalledWith('anon');
   });
 
   it('never sends credentials to a token service over plain HTTP on another host', async () => {
