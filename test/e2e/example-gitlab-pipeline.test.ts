@@ -17,14 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../src/core/util/exec.ts';
 import { type AwsServer, startAwsServer } from '../harness/aws-server.ts';
 import { type BaseImage, baseImage } from '../harness/base-image.ts';
-import { buildahEnv } from '../harness/buildah.ts';
 import {
   type ComponentProject,
-  cliShim,
   createComponentProject,
   GITLAB_HOST,
   type GitlabCiLocalRun,
   jobLog,
+  localJob,
   parsePreview,
   REPO_ROOT,
   readJobDotenv,
@@ -148,35 +147,19 @@ beforeAll(async () => {
   server = join(dir, 'server', `${PROJECT_PATH}.git`);
   await exec('git', ['clone', '--quiet', '--bare', project.dir, server]);
 
-  const env: NodeJS.ProcessEnv = {
-    ...buildahEnv(join(dir, 'buildah')),
-    PATH: `${cliShim(dir)}:${process.env.PATH}`,
-    // A runner without a docker daemon: the example's `builder: auto` takes buildah.
-    DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}`,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
-  };
+  const job = localJob(dir, project.dir, aws, oidcToken);
+  // A runner without a docker daemon: the example's `builder: auto` takes buildah.
+  const env: NodeJS.ProcessEnv = { ...job.env, DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` };
   variables = {
+    ...job.variables,
     // The CI/CD variables the example's header asks for.
     AWS_REGION: 'eu-west-1',
     AWS_ROLE_ARN: ROLE_ARN,
     // The mirror of the base image (localCopy 2).
     BASE_IMAGE: base.ref,
-    // What GitLab provides and gitlab-ci-local does not (or not the same):
-    // - GITLAB_CI=true (gitlab-ci-local says false; the CLI takes its GitLab face from it);
-    GITLAB_CI: 'true',
-    // - the id token (id_tokens mint nothing locally), the job token;
-    GITLAB_OIDC_TOKEN: oidcToken,
+    // The job token, and the push event's previous head (verify-paths-filter's base).
     CI_JOB_TOKEN: jobToken,
-    // - the push event's previous head (verify-paths-filter's base);
     CI_COMMIT_BEFORE_SHA: beforeSha,
-    // - CI_PROJECT_DIR = where the job runs (with an image: gitlab-ci-local sets the container path
-    //   /builds/<group>/<project> even under --force-shell-executor).
-    CI_PROJECT_DIR: project.dir,
-    // The fake AWS: STS and ECR endpoints for the SDK.
-    AWS_ENDPOINT_URL_STS: aws.stsUrl,
-    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
     // The GitLab server's git: https://<host>/<project>.git, which the bump computes from
     // CI_SERVER_URL and CI_PROJECT_PATH, is served from the local bare repository (git's own
     // url.<base>.insteadOf, in the jobs' environment only, so gitlab-ci-local still sees the remote).

@@ -13,14 +13,13 @@ import { actions } from '../../actions/index.ts';
 import { exec } from '../../src/core/util/exec.ts';
 import { type AwsServer, startAwsServer } from '../harness/aws-server.ts';
 import { type BaseImage, baseImage } from '../harness/base-image.ts';
-import { buildahEnv } from '../harness/buildah.ts';
 import {
   type ComponentProject,
-  cliShim,
   createComponentProject,
   GITLAB_HOST,
   type GitlabCiLocalRun,
   jobLog,
+  localJob,
   parsePreview,
   REPO_ROOT,
   readJobDotenv,
@@ -152,28 +151,14 @@ beforeAll(async () => {
   firstCommit = project.sha;
   await project.commit('app: new page', { 'app/www/new.html': '<p>new</p>\n' });
 
-  env = {
-    ...buildahEnv(join(dir, 'buildah')),
-    PATH: `${cliShim(dir)}:${process.env.PATH}`,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
-  };
+  const job = localJob(dir, project.dir, aws, oidcToken);
+  env = job.env;
   variables = {
-    // gitlab-ci-local says GITLAB_CI=false; GitLab says true, and the CLI takes its GitLab face from it.
-    GITLAB_CI: 'true',
-    // id_tokens mint nothing locally: the token a GitLab job would get.
-    GITLAB_OIDC_TOKEN: oidcToken,
-    AWS_ENDPOINT_URL_STS: aws.stsUrl,
-    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
+    ...job.variables,
     PUSH_ROLE: ROLE_ARN,
     BASE_IMAGE: base.ref,
     GITOPS_REPO: `file://${gitopsRepo}`,
     VERIFY_BASE: firstCommit,
-    // With an image: (the components default to the runner image) gitlab-ci-local sets
-    // CI_PROJECT_DIR to the container path /builds/<group>/<project> even under
-    // --force-shell-executor, while the job runs in the project folder; GitLab has them equal.
-    CI_PROJECT_DIR: project.dir,
   };
   run = await runGitlabCiLocal(project.dir, ['--force-shell-executor'], {
     env,

@@ -9,6 +9,7 @@
  * repository with the generated templates as `templates/`, a remote URL naming the project path,
  * and the consumer pipeline committed on top.
  */
+
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { exec } from '../../src/core/util/exec.ts';
+import { buildahEnv } from './buildah.ts';
 import { makeTempDir, removeDir } from './process.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -242,4 +244,35 @@ export function jobLog(output: string, job: string): string {
     .filter((line) => prefix.test(line))
     .map((line) => line.replace(prefix, ''))
     .join('\n');
+}
+
+/**
+ * What a job needs here that GitLab or its runner would give it: buildah with storage under `dir`,
+ * the CLI shim on PATH, no AWS config of the machine (only the local STS/ECR endpoints), and the
+ * variables GitLab sets but gitlab-ci-local does not (GITLAB_CI=true, the id token, CI_PROJECT_DIR:
+ * with an image: gitlab-ci-local sets the container path /builds/<group>/<project> even under
+ * --force-shell-executor).
+ */
+export function localJob(
+  dir: string,
+  project: string,
+  aws: { stsUrl: string; ecrUrl: string },
+  oidcToken: string,
+): { env: NodeJS.ProcessEnv; variables: Record<string, string> } {
+  return {
+    env: {
+      ...buildahEnv(join(dir, 'buildah')),
+      PATH: `${cliShim(dir)}:${process.env.PATH}`,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    },
+    variables: {
+      GITLAB_CI: 'true',
+      GITLAB_OIDC_TOKEN: oidcToken,
+      CI_PROJECT_DIR: project,
+      AWS_ENDPOINT_URL_STS: aws.stsUrl,
+      AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
+    },
+  };
 }
