@@ -19,6 +19,20 @@ export interface BumpConfig {
   dryRun?: string;
 }
 
+/** The settings of a bump step, read by input name from wherever the CI file keeps them. */
+export function bumpSettings(
+  input: (name: string) => string | undefined,
+): Pick<BumpConfig, 'token' | 'message' | 'branch' | 'mode' | 'repository' | 'dryRun'> {
+  return {
+    token: input('token'),
+    message: input('commit-message'),
+    branch: input('branch'),
+    mode: input('mode'),
+    repository: input('repository'),
+    dryRun: input('dry-run'),
+  };
+}
+
 const GITHUB_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/i;
 const CURRENT_REPO = /^(\$\{\{\s*github\.repository\s*\}\}|\$\{?CI_PROJECT_PATH\}?)$/;
 const JOB_TOKEN = /^\$\{?CI_JOB_TOKEN\}?$/;

@@ -14,7 +14,7 @@ import {
   isBumpUses,
   splitList,
 } from './build-steps.ts';
-import { bumpWriter } from './bump-writer.ts';
+import { bumpSettings, bumpWriter } from './bump-writer.ts';
 import { readCiFile } from './ci-file.ts';
 import type { BuildTrigger, CiScan, Firing, Location, PushFacts, RepoView } from './model.ts';
 
@@ -84,12 +84,7 @@ function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiSca
           platform: 'github',
           where,
           files: files && !files.includes('${{') ? splitList(files) : undefined,
-          token: input('token'),
-          message: input('commit-message'),
-          branch: input('branch'),
-          mode: input('mode'),
-          repository: input('repository'),
-          dryRun: input('dry-run'),
+          ...bumpSettings(input),
         });
       } else if (run && isBumpCommand(run)) {
         const files = bumpCommandOption(run, 'files');
@@ -97,12 +92,7 @@ function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiSca
           platform: 'github',
           where,
           files: files ? splitList(files) : undefined,
-          token: bumpCommandOption(run, 'token'),
-          message: bumpCommandOption(run, 'commit-message'),
-          branch: bumpCommandOption(run, 'branch'),
-          mode: bumpCommandOption(run, 'mode'),
-          repository: bumpCommandOption(run, 'repository'),
-          dryRun: bumpCommandOption(run, 'dry-run'),
+          ...bumpSettings((name) => bumpCommandOption(run, name)),
         });
       }
     }

@@ -10,7 +10,7 @@ import { gitlabFnmatch } from '../fnmatch.ts';
 import { sampleGlob } from '../glob.ts';
 import { child, entries, items, keyNode, text, type YamlFile } from '../yaml-source.ts';
 import { bumpCommandOption, componentName, isBuildCommand, isBumpCommand, splitList } from './build-steps.ts';
-import { bumpWriter } from './bump-writer.ts';
+import { bumpSettings, bumpWriter } from './bump-writer.ts';
 import { readCiFile } from './ci-file.ts';
 import { evaluateIf, type Tri, UNKNOWN_DEFAULT_BRANCH, type VarValue } from './gitlab-if.ts';
 import type { BuildTrigger, CiScan, Firing, Location, PushFacts, RepoView } from './model.ts';
@@ -98,12 +98,7 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
               : isSeq(files)
                 ? items(src.doc, files).map((i) => text(i) ?? '')
                 : splitList(text(files) ?? ''),
-          token: input('token'),
-          message: input('commit-message'),
-          branch: input('branch'),
-          mode: input('mode'),
-          repository: input('repository'),
-          dryRun: input('dry-run'),
+          ...bumpSettings(input),
         });
       }
     }
