@@ -36,35 +36,41 @@ const action: ActionModule = {
   }),
 };
 
+/** Runs an action as a GitLab job would; returns the exit code, the dotenv report and the logs. */
+async function runJob(module: ActionModule, extraEnv: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const platform = new GitLabPlatform({
+    flags: new Map(),
+    json: false,
+    env: {
+      GITLAB_CI: 'true',
+      GA_INPUT_NAME: 'svc',
+      GA_DOTENV: 'out.env',
+      CI_PROJECT_DIR: dir,
+      CI_COMMIT_SHA: 'a'.repeat(40),
+      ...extraEnv,
+    },
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+  });
+  const code = await runAction(module, platform);
+  return { code, report: readFileSync(join(dir, 'out.env'), 'utf8'), out: out.join(''), err: err.join('') };
+}
+
 describe('GitLab platform', () => {
   it('reads GA_INPUT_* variables and writes declared and dynamic outputs to the dotenv report', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
-    const out: string[] = [];
-    const err: string[] = [];
-    const platform = new GitLabPlatform({
-      flags: new Map(),
-      json: false,
-      env: {
-        GITLAB_CI: 'true',
-        GA_INPUT_NAME: 'svc',
-        GA_DOTENV: 'out.env',
-        CI_PROJECT_DIR: dir,
-        CI_COMMIT_SHA: 'a'.repeat(40),
-      },
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-    });
-    expect(await runAction(action, platform)).toBe(0);
-    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe(
+    const job = await runJob(action);
+    expect(job.code).toBe(0);
+    expect(job.report).toBe(
       'IMAGE_TAG=svc-1\nIMAGE_TAGS=reg/app:1,reg/app:latest\nPATHS_APP=true\nPATHS_APP_COUNT=2\n',
     );
-    expect(err.join('')).toContain("output 'note' has white space");
-    expect(out.join('')).toContain('tag=svc-1\n');
+    expect(job.err).toContain("output 'note' has white space");
+    expect(job.out).toContain('tag=svc-1\n');
   });
 
   it('keeps the dotenv report within GitLab limits, declared outputs first, and says what it left out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
-    const err: string[] = [];
     const many: ActionModule = {
       definition,
       run: async () => ({
@@ -72,26 +78,13 @@ describe('GitLab platform', () => {
         tag: 'v1',
       }),
     };
-    const platform = new GitLabPlatform({
-      flags: new Map(),
-      json: false,
-      env: {
-        GA_INPUT_NAME: 'x',
-        GA_DOTENV: 'out.env',
-        GA_DOTENV_LIMIT: '3',
-        CI_PROJECT_DIR: dir,
-        CI_COMMIT_SHA: 'a'.repeat(40),
-      },
-      stdout: () => {},
-      stderr: (t) => err.push(t),
-    });
-    expect(await runAction(many, platform)).toBe(0);
-    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe('IMAGE_TAG=v1\nPATHS_F0=true\nPATHS_F1=true\n');
-    expect(err.join('')).toContain('kept 3 of 5 variables (limit 3, 5 KB); left out PATHS_F2, PATHS_F3');
+    const job = await runJob(many, { GA_DOTENV_LIMIT: '3' });
+    expect(job.code).toBe(0);
+    expect(job.report).toBe('IMAGE_TAG=v1\nPATHS_F0=true\nPATHS_F1=true\n');
+    expect(job.err).toContain('kept 3 of 5 variables (limit 3, 5 KB); left out PATHS_F2, PATHS_F3');
   });
 
   it('keeps declared outputs in the report when a failing run set per-filter outputs first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
     const failing: ActionModule = {
       definition,
       run: async ({ setOutput }) => {
@@ -100,21 +93,9 @@ describe('GitLab platform', () => {
         throw new Error('loop found');
       },
     };
-    const platform = new GitLabPlatform({
-      flags: new Map(),
-      json: false,
-      env: {
-        GA_INPUT_NAME: 'x',
-        GA_DOTENV: 'out.env',
-        GA_DOTENV_LIMIT: '2',
-        CI_PROJECT_DIR: dir,
-        CI_COMMIT_SHA: 'a'.repeat(40),
-      },
-      stdout: () => {},
-      stderr: () => {},
-    });
-    expect(await runAction(failing, platform)).toBe(1);
-    expect(readFileSync(join(dir, 'out.env'), 'utf8')).toBe('IMAGE_TAG=v1\nPATHS_F0=true\n');
+    const job = await runJob(failing, { GA_DOTENV_LIMIT: '2' });
+    expect(job.code).toBe(1);
+    expect(job.report).toBe('IMAGE_TAG=v1\nPATHS_F0=true\n');
   });
 
   it('names the id_tokens variable to declare when the OIDC token is missing', async () => {
