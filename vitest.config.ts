@@ -2,10 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // End-to-end suites share one registry and one build store; unit suites are cheap either way.
     fileParallelism: false,
+    projects: [
+      // `npm test`: the project's own tests, on fixtures the project writes.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+      // `npm run test:conformance`: checks against upstream data kept beside the clone (../shared).
+      { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
+    ],
   },
 });
