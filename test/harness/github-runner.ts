@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { actionNode } from './node-runtime.ts';
+import { actionNode, versionOf } from './node-runtime.ts';
 import { makeTempDir, removeDir } from './process.ts';
 
 export interface GitHubRunOptions {
@@ -30,6 +30,8 @@ export interface GitHubRunResult {
   exportedEnv: Record<string, string>;
   /** Values registered with `::add-mask::`. */
   masks: string[];
+  /** `node --version` of the Node.js that ran the bundle. */
+  node: string;
 }
 
 /** Variables of the machine running the tests that must not leak into the simulated step. */
@@ -122,7 +124,8 @@ export async function runAsGitHub(
       else env[key] = value;
     }
 
-    const { code, stdout, stderr } = await run(options.node ?? actionNode(), [resolve(bundlePath)], {
+    const node = options.node ?? actionNode();
+    const { code, stdout, stderr } = await run(node, [resolve(bundlePath)], {
       cwd: workspace,
       env,
       timeoutMs: options.timeoutMs ?? 120_000,
@@ -136,6 +139,7 @@ export async function runAsGitHub(
       state: parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
       exportedEnv: parseFileCommand(readFileSync(files.GITHUB_ENV, 'utf8')),
       masks: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!),
+      node: versionOf(node),
     };
   } finally {
     removeDir(dir);

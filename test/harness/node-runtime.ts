@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,3 +20,17 @@ export function actionNode(): string {
   }
   return node24;
 }
+
+const versions = new Map<string, string>();
+
+/** `node --version` of a binary (asked once per binary). */
+export function versionOf(node: string): string {
+  let version = versions.get(node);
+  if (!version) {
+    version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    versions.set(node, version);
+  }
+  return version;
+}
+
+export const node24Version = () => versionOf(actionNode());
