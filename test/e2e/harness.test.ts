@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { type AwsServer, startAwsServer } from '../harness/aws-server.ts';
 import { baseImage } from '../harness/base-image.ts';
 import { dockerdUnavailableReason, startDockerd } from '../harness/dockerd.ts';
 import { parseFileCommand, runAsGitHub } from '../harness/github-runner.ts';
+import { node24Version } from '../harness/node-runtime.ts';
 import { type RegistryHandle, startRegistry } from '../harness/registry.ts';
 
 /** The harness is shared by every end-to-end suite: check it does what it promises. */
@@ -127,5 +128,22 @@ describe('dockerd', () => {
     } finally {
       await dockerd.stop();
     }
+  });
+});
+
+describe('the GitHub bundles on the runtime action.yml names', () => {
+  const actionNames = ['build-push-image', 'package-push-chart', 'bump-gitops-tag', 'verify-paths-filter'];
+  it.each(actionNames)('%s: action.yml says node24, and the bundle runs on Node 24 here', async (name) => {
+    const actionYml = readFileSync(join(import.meta.dirname, '../..', name, 'action.yml'), 'utf8');
+    expect(actionYml).toMatch(/^ {2}using: node24$/m);
+    // A bad input: the bundle loads, checks inputs and fails as designed (exit 2), without any service.
+    const run = await runAsGitHub(join(import.meta.dirname, '../../dist', name, 'index.js'), {
+      cwd: dir,
+      inputs: { 'dry-run': 'maybe', 'loop-guard': 'maybe' },
+    });
+    expect(run.node).toBe(node24Version());
+    expect(run.node).toMatch(/^v24\./);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error::/m);
   });
 });
