@@ -407,7 +407,7 @@ describe('concurrency', () => {
     console.log(
       `20 parallel core bumps that all commit: ${seconds.toFixed(1)} s, attempts ${JSON.stringify(attempts)}`,
     );
-  }, 60_000);
+  }, 180_000);
 });
 
 // ---------------------------------------------------------------------------------------------------
