@@ -44,9 +44,9 @@ const gitlabJobInputs = {
     description:
       'Name of the job. Set it to include the component more than once; define a job of that name in your `.gitlab-ci.yml` to add `needs:`, `tags:`, `services:`, `variables:`... (GitLab merges the two).',
   },
-  'job-image': {
+  'runner-image': {
     description:
-      'Job image: the golden-actions runner image (Node.js, git, buildah, docker CLI), or an image with Node.js 20+ and what the step uses (git; buildah or a docker daemon for builds): the CLI then comes from npm through `npx`.',
+      "Repository of the golden-actions runner image (Node.js, git, buildah, docker CLI, the CLI), without a tag: the job runs `<runner-image>:<version>`, the release the component is included at. An image of your own must carry the same version tags and the CLI of exactly that version. At an unreleased ref (a commit SHA or a branch) there is no version: set the job's `image:`.",
   },
   rules: {
     description: 'Job `rules:` (array of rules), e.g. `[{ if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH }]`.',
@@ -54,7 +54,7 @@ const gitlabJobInputs = {
 } as const;
 
 /**
- * Names of the inputs a component adds to the action's. `job-image`, not `image`: bump-gitops-tag
+ * Names of the inputs a component adds to the action's. `runner-image`, not `image`: bump-gitops-tag
  * has an action input `image` (the image repository whose tag to set), and input names are the same
  * on every face.
  */
@@ -67,17 +67,25 @@ export const GITLAB_STAGE_DEFAULTS: Record<string, string> = {
   'verify-paths-filter': 'test',
 };
 
+/** Where the component project pushes its runner image: `<registry>/<project path>/runner`. */
+export const DEFAULT_RUNNER_IMAGE = '$CI_REGISTRY/platform/golden-actions/runner';
+
 /** The id_tokens variable the GitLab platform reads the OIDC token from. */
 export const GITLAB_ID_TOKEN_VARIABLE = 'GITLAB_OIDC_TOKEN';
 
 export interface GitLabOptions {
-  /** Default job image, e.g. `$CI_REGISTRY/platform/golden-actions/runner:1.0.0` (its tag is the version). */
+  /** Default runner image repository, without a tag, e.g. `$CI_REGISTRY/platform/golden-actions/runner`. */
   runnerImage: string;
-  /** Version of the npm package the job falls back to (`npx golden-actions@<version>`); also the component version. */
-  version: string;
-  /** npm package of the CLI. Default `golden-actions`. */
-  packageName?: string;
 }
+
+/**
+ * The version the component was included at, as GitLab renders it (`spec:component`, GitLab 18.6):
+ * `@1.2.3`, `@1.2`, `@1` and `@~latest` give the resolved release (`1.2.3`); a commit SHA or a
+ * branch gives nothing.
+ */
+export const COMPONENT_VERSION = '$[[ component.version ]]';
+/** The component context a template uses; GitLab rejects a `$[[ component.* ]]` it does not declare. */
+export const GITLAB_COMPONENT_CONTEXT = ['version', 'sha'] as const;
 
 /** Dotenv report a component job writes (`<action>.env` in `$CI_PROJECT_DIR`). */
 export const gitlabDotenvFile = (definition: ActionDefinition) => `${definition.name}.env`;
@@ -103,7 +111,6 @@ export function gitlabInputTransport(spec: InputSpec): 'flag' | 'variable' {
  */
 export function gitlabComponentYaml(definition: ActionDefinition, options: GitLabOptions): string {
   const { name } = definition;
-  const packageName = options.packageName ?? 'golden-actions';
   const usesAws = 'audience' in definition.inputs;
   const dotenv = gitlabDotenvFile(definition);
 
@@ -119,7 +126,10 @@ export function gitlabComponentYaml(definition: ActionDefinition, options: GitLa
       default: GITLAB_STAGE_DEFAULTS[name] ?? 'build',
     },
     'job-name': { description: gitlabJobInputs['job-name'].description, default: name },
-    'job-image': { description: gitlabJobInputs['job-image'].description, default: options.runnerImage },
+    'runner-image': {
+      description: gitlabJobInputs['runner-image'].description,
+      default: options.runnerImage,
+    },
     rules: {
       description: gitlabJobInputs.rules.description,
       type: 'array',
@@ -140,26 +150,27 @@ export function gitlabComponentYaml(definition: ActionDefinition, options: GitLa
     else variables[inputVariable(input)] = `$[[ inputs.${input} ]]`;
   }
   variables.GA_DOTENV = dotenv;
-  variables.GA_VERSION = options.version;
 
-  const missing =
-    `echo "golden-actions: the job image has neither the golden-actions CLI nor Node.js (npx);` +
-    ` use the golden-actions runner image, or an image with Node.js 20+ and git (input 'job-image')." >&2; exit 1`;
   const job: Record<string, unknown> = {
     stage: '$[[ inputs.stage ]]',
-    image: '$[[ inputs.job-image ]]',
+    // The runner image of the release the component is included at: templates, CLI and image move
+    // together. An unreleased ref renders no version (`…/runner:`): the pipeline sets `image:`.
+    image: `$[[ inputs.runner-image ]]:${COMPONENT_VERSION}`,
   };
   if (usesAws) {
     // The OIDC token for STS AssumeRoleWithWebIdentity; aud must be an audience of the IAM OIDC provider.
     job.id_tokens = { [GITLAB_ID_TOKEN_VARIABLE]: { aud: '$[[ inputs.audience ]]' } };
   }
   job.variables = variables;
+  // The CLI comes with the image, never from a package registry at run time. Its version must be the
+  // component's (when GitLab knows it), so a custom image cannot silently run other code.
   job.script = [
-    // The runner image has the CLI on PATH; any other image with Node.js gets this exact version from npm.
-    `if command -v golden-actions >/dev/null 2>&1; then GA_CLI=golden-actions;` +
-      ` elif command -v npx >/dev/null 2>&1; then GA_CLI="npx --yes ${packageName}@$GA_VERSION";` +
-      ` else ${missing}; fi`,
-    [`$GA_CLI ${name}`, ...flags].join(' '),
+    `GA_VERSION="${COMPONENT_VERSION}";` +
+      ` if ! command -v golden-actions >/dev/null 2>&1; then` +
+      ` echo "golden-actions: the job image has no golden-actions CLI on PATH; use the golden-actions runner image (input 'runner-image') or an image built from it." >&2; exit 1;` +
+      ` elif [ -n "$GA_VERSION" ] && [ "$(golden-actions --version)" != "$GA_VERSION" ]; then` +
+      ` echo "golden-actions: the job image has CLI $(golden-actions --version), the component is $GA_VERSION; use an image with the CLI of exactly $GA_VERSION." >&2; exit 1; fi`,
+    [`golden-actions ${name}`, ...flags].join(' '),
   ];
   // Outputs reach later jobs as variables (IMAGE_TAG, CHART_REF...) through the dotenv report;
   // written even when the job fails, so what was done stays visible.
@@ -173,7 +184,7 @@ export function gitlabComponentYaml(definition: ActionDefinition, options: GitLa
   ];
   return [
     ...header,
-    stringify({ spec: { inputs } }, { lineWidth: 0 }).trimEnd(),
+    stringify({ spec: { component: [...GITLAB_COMPONENT_CONTEXT], inputs } }, { lineWidth: 0 }).trimEnd(),
     '---',
     stringify({ '$[[ inputs.job-name ]]': job }, { lineWidth: 0 }),
   ].join('\n');
@@ -197,7 +208,7 @@ export function gitlabInputsTable(definition: ActionDefinition): string {
   const jobRows: [string, string, string][] = [
     ['stage', 'string', `\`${stage}\``],
     ['job-name', 'string', `\`${definition.name}\``],
-    ['job-image', 'string', 'the runner image of this version'],
+    ['runner-image', 'string', `\`${DEFAULT_RUNNER_IMAGE}\``],
     ['rules', 'array', '`[{ when: on_success }]`'],
   ];
   for (const [name, type, value] of jobRows) {

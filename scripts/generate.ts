@@ -6,11 +6,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actions } from '../actions/index.ts';
-import { githubActionYaml, gitlabComponentYaml, inputsTable, outputsTable } from './faces.ts';
+import {
+  DEFAULT_RUNNER_IMAGE,
+  githubActionYaml,
+  gitlabComponentYaml,
+  inputsTable,
+  outputsTable,
+} from './faces.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
-export const RUNNER_IMAGE = '$CI_REGISTRY/platform/golden-actions/runner';
 
 async function write(path: string, content: string): Promise<void> {
   const file = join(root, path);
@@ -46,7 +50,7 @@ for (const { definition } of actions) {
   await write(`${name}/action.yml`, githubActionYaml(definition));
   await write(
     `gitlab-components/templates/${name}.yml`,
-    gitlabComponentYaml(definition, { runnerImage: `${RUNNER_IMAGE}:${pkg.version}`, version: pkg.version }),
+    gitlabComponentYaml(definition, { runnerImage: DEFAULT_RUNNER_IMAGE }),
   );
   readmeBlocks[`${name}-inputs`] = inputsTable(definition, 'github');
   readmeBlocks[`${name}-outputs`] = outputsTable(definition, 'github');

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { exec } from '../../src/core/util/exec.ts';
 import { buildahEnv } from './buildah.ts';
+import { renderProjectTemplates } from './component-context.ts';
 import { makeTempDir, removeDir } from './process.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -155,6 +156,11 @@ export interface ComponentProjectOptions {
   files?: Record<string, string>;
   /** Parent of the project folder. */
   baseDir?: string;
+  /**
+   * The release GitLab would resolve the include to (`$[[ component.version ]]`). Unset: an
+   * unreleased ref, where GitLab renders no version (the self-test form `@$CI_COMMIT_SHA`).
+   */
+  componentVersion?: string;
 }
 
 const GIT_IDENTITY = {
@@ -166,7 +172,9 @@ const GIT_IDENTITY = {
 
 /**
  * The component project as GitLab would hold it: `templates/` (+ README etc.) at the root, a remote
- * `https://gitlab.example.com/<projectPath>.git` with `origin/HEAD` -> main, one commit.
+ * `https://gitlab.example.com/<projectPath>.git` with `origin/HEAD` -> main, one commit. The templates
+ * in the working tree (what gitlab-ci-local includes) have their `$[[ component.* ]]` rendered for
+ * HEAD the way GitLab would (see component-context.ts); commits hold them as written.
  */
 export async function createComponentProject(
   options: ComponentProjectOptions = {},
@@ -185,6 +193,9 @@ export async function createComponentProject(
   await git('remote', 'add', 'origin', `https://${GITLAB_HOST}/${projectPath}.git`);
   await git('add', '--all');
   await git('commit', '--quiet', '--message', 'component project');
+  const render = async () =>
+    renderProjectTemplates(dir, { sha: await git('rev-parse', 'HEAD'), version: options.componentVersion });
+  await render();
   // gitlab-ci-local asks for the remote's default branch; without origin/HEAD it warns and guesses.
   await git('update-ref', 'refs/remotes/origin/main', 'HEAD');
   await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
@@ -194,10 +205,13 @@ export async function createComponentProject(
     sha: await git('rev-parse', 'HEAD'),
     git,
     async commit(message, files = {}) {
+      // Back to the templates as written, so that the rendering of the previous HEAD is not committed.
+      if (await git('ls-files', 'templates')) await git('checkout', '--', 'templates');
       writeFiles(dir, files);
       await git('add', '--all');
       await git('commit', '--quiet', '--allow-empty', '--message', message);
       project.sha = await git('rev-parse', 'HEAD');
+      await render();
       return project.sha;
     },
     remove: () => removeDir(dir),

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { actions } from '../../../actions/index.ts';
 import {
+  DEFAULT_RUNNER_IMAGE,
   GITLAB_ID_TOKEN_VARIABLE,
   GITLAB_JOB_INPUTS,
   GITLAB_STAGE_DEFAULTS,
@@ -23,11 +24,11 @@ import { inputVariable } from '../../../src/platform/cli.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const componentsDir = join(root, 'gitlab-components');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const definitions = actions.map((a) => a.definition);
 
 interface Template {
   text: string;
+  header: { spec: { component?: string[] } };
   inputs: Record<string, Record<string, unknown>>;
   jobName: string;
   job: Record<string, unknown>;
@@ -38,12 +39,14 @@ function readTemplate(name: string): Template {
   const docs = parseAllDocuments(text);
   expect(docs).toHaveLength(2);
   for (const doc of docs) expect(doc.errors).toEqual([]);
-  const header = docs[0]!.toJS() as { spec: { inputs: Record<string, Record<string, unknown>> } };
+  const header = docs[0]!.toJS() as {
+    spec: { component?: string[]; inputs: Record<string, Record<string, unknown>> };
+  };
   const jobs = docs[1]!.toJS() as Record<string, Record<string, unknown>>;
   const [jobName, ...others] = Object.keys(jobs);
   expect(others).toEqual([]);
   expect(Object.keys(header)).toEqual(['spec']);
-  return { text, inputs: header.spec.inputs, jobName: jobName!, job: jobs[jobName!]! };
+  return { text, header, inputs: header.spec.inputs, jobName: jobName!, job: jobs[jobName!]! };
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -61,12 +64,12 @@ describe('GitLab component templates', () => {
     const template = readTemplate(name);
     const actionInputs = Object.entries(definition.inputs).filter(([, spec]) => !spec.githubOnly);
 
-    it('spec:inputs = the action inputs, then stage, job-name, job-image, rules', () => {
+    it('spec:inputs = the action inputs, then stage, job-name, runner-image, rules', () => {
       expect(Object.keys(template.inputs)).toEqual([
         ...actionInputs.map(([input]) => input),
         'stage',
         'job-name',
-        'job-image',
+        'runner-image',
         'rules',
       ]);
     });
@@ -95,10 +98,8 @@ describe('GitLab component templates', () => {
       expect(template.inputs.stage).toMatchObject({ default: GITLAB_STAGE_DEFAULTS[name] });
       expect(template.inputs['job-name']).toMatchObject({ default: name });
       expect(template.inputs.rules).toMatchObject({ type: 'array', default: [{ when: 'on_success' }] });
-      // The runner image of this very version.
-      expect(template.inputs['job-image']?.default).toMatch(
-        new RegExp(`/runner:${pkg.version.replace(/\./g, '\\.')}$`),
-      );
+      // The repository only: the tag is the version the component is included at.
+      expect(template.inputs['runner-image']?.default).toBe(DEFAULT_RUNNER_IMAGE);
       for (const input of GITLAB_JOB_INPUTS) expect(definition.inputs).not.toHaveProperty(input);
     });
 
@@ -119,7 +120,8 @@ describe('GitLab component templates', () => {
       // Every variable value is a string (job variables accept strings and integers only).
       for (const value of Object.values(variables)) expect(typeof value).toBe('string');
       expect(variables.GA_DOTENV).toBe(`${name}.env`);
-      expect(variables.GA_VERSION).toBe(pkg.version);
+      // No version baked in: it comes from the include (`$[[ component.version ]]`).
+      expect(variables).not.toHaveProperty('GA_VERSION');
       // Nothing but validated booleans/numbers is interpolated into the shell line.
       const interpolated = [...script.matchAll(/\$\[\[\s*inputs\.([\w-]+)\s*\]\]/g)].map((m) => m[1]!);
       for (const input of interpolated) expect(gitlabType(definition.inputs[input]?.type)).not.toBe('string');
@@ -134,7 +136,9 @@ describe('GitLab component templates', () => {
     it('is a job driven by the inputs, with a dotenv report and (for AWS) an id token', () => {
       expect(template.jobName).toBe('$[[ inputs.job-name ]]');
       expect(template.job.stage).toBe('$[[ inputs.stage ]]');
-      expect(template.job.image).toBe('$[[ inputs.job-image ]]');
+      // The runner image of the release the component is included at (GitLab 18.6 component context).
+      expect(template.header.spec.component).toEqual(['version', 'sha']);
+      expect(template.job.image).toBe('$[[ inputs.runner-image ]]:$[[ component.version ]]');
       expect(template.job.rules).toBe('$[[ inputs.rules ]]');
       expect(template.job.artifacts).toEqual({ reports: { dotenv: `${name}.env` }, when: 'always' });
       if ('audience' in definition.inputs) {
@@ -146,15 +150,17 @@ describe('GitLab component templates', () => {
         expect(template.job).not.toHaveProperty('id_tokens');
       }
       const script = template.job.script as string[];
-      expect(script.at(-1)).toMatch(new RegExp(`^\\$GA_CLI ${name}( |$)`));
-      expect(script[0]).toContain(`npx --yes golden-actions@$GA_VERSION`);
+      expect(script.at(-1)).toMatch(new RegExp(`^golden-actions ${name}( |$)`));
+      // The CLI comes with the image, of exactly the component's version; nothing from npm at run time.
+      expect(script[0]).toMatch(/^GA_VERSION="\$\[\[ component\.version \]\]";/);
+      expect(script[0]).toContain('[ "$(golden-actions --version)" != "$GA_VERSION" ]');
+      expect(template.text).not.toMatch(/\bnpx\b/);
       // Global keywords would leak into the consumer's pipeline.
       expect(template.text).not.toMatch(/^(default|stages|variables|workflow|include):/m);
     });
 
     it('is what the generator writes now (run `npm run generate`)', () => {
-      const runnerImage = template.inputs['job-image']!.default as string;
-      expect(template.text).toBe(gitlabComponentYaml(definition, { runnerImage, version: pkg.version }));
+      expect(template.text).toBe(gitlabComponentYaml(definition, { runnerImage: DEFAULT_RUNNER_IMAGE }));
     });
   });
 
@@ -178,9 +184,9 @@ describe('GitLab component templates', () => {
   it('refuses an action input that clashes with a GitLab job input', () => {
     const clash: ActionDefinition = {
       ...definitions[0]!,
-      inputs: { ...definitions[0]!.inputs, 'job-image': { description: 'x', default: '' } },
+      inputs: { ...definitions[0]!.inputs, 'runner-image': { description: 'x', default: '' } },
     };
-    expect(() => gitlabComponentYaml(clash, { runnerImage: 'r:1', version: '1' })).toThrow(/job-image/);
+    expect(() => gitlabComponentYaml(clash, { runnerImage: 'r' })).toThrow(/runner-image/);
   });
 });
 
