@@ -9,8 +9,9 @@
 # built from (runner/cli/: package.json, bin/, dist/). With --project-path, the runner image default
 # and the examples name that project instead of platform/golden-actions. With --push, commits the
 # staged tree on top of BRANCH (default main) of GIT_URL and pushes it (never forced); --tag also
-# creates and pushes the version tag from package.json (e.g. 1.0.0), whose pipeline tests the
-# components, pushes runner:<version> and creates the Catalog release.
+# creates and pushes the version tag from package.json (e.g. 1.0.0): the release step. That tag's
+# pipeline builds and tests the runner image of the commit, tags it runner:<version> and creates the
+# Catalog release, so the git tag, the release and the image come together.
 #
 # Run `npm run build` first: templates/ and dist/ must be the ones of this commit.
 set -euo pipefail
@@ -39,8 +40,9 @@ cd "$root"
 version="$(node -p 'require("./package.json").version')"
 [ -f dist/cli/index.js ] || { echo "publish-gitlab-components: dist/ is missing; run 'npm run build'" >&2; exit 1; }
 for template in gitlab-components/templates/*.yml; do
-  grep -q "GA_VERSION: $version\$" "$template" || {
-    echo "publish-gitlab-components: $template is not generated for version $version; run 'npm run build'" >&2
+  # Templates run the runner image of the version they are included at; an older generator baked one in.
+  grep -qF ':$[[ component.version ]]' "$template" || {
+    echo "publish-gitlab-components: $template does not run the runner image of its version; run 'npm run build'" >&2
     exit 1
   }
 done

@@ -227,13 +227,14 @@ function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** The dotenv report a job exported (`.gitlab-ci-local/artifacts/<job>/.gitlab-ci-reports/dotenv/`). */
+/** The dotenv report a job exported (`<state dir>/artifacts/<job>/.gitlab-ci-reports/dotenv/`). */
 export function readJobDotenv(
   projectDir: string,
   job: string,
   file: string,
+  stateDir = '.gitlab-ci-local',
 ): Record<string, string> | undefined {
-  const path = join(projectDir, '.gitlab-ci-local/artifacts', job, '.gitlab-ci-reports/dotenv', file);
+  const path = join(projectDir, stateDir, 'artifacts', job, '.gitlab-ci-reports/dotenv', file);
   if (!existsSync(path)) return undefined;
   const result: Record<string, string> = {};
   for (const line of readFileSync(path, 'utf8').split('\n')) {
