@@ -53,7 +53,7 @@ function replaceAll(text: string, from: string | RegExp, to: string, what: strin
 
 /**
  * An example pipeline as it runs here. Nothing else in it changes.
- * 1. `platform/golden-actions/<name>@1.0.0` -> `$CI_PROJECT_PATH/<name>@$CI_COMMIT_SHA`, the
+ * 1. `platform/golden-actions/<name>@1` -> `$CI_PROJECT_PATH/<name>@$CI_COMMIT_SHA`, the
  *    generated templates being in this project's `templates/`: gitlab-ci-local resolves a component
  *    locally only in this self-test form (other refs are fetched from the remote over the network).
  * 2. (my-app only) `build-args: BASE_IMAGE=$BASE_IMAGE` on build-push-image: the Dockerfile's default
@@ -63,7 +63,7 @@ function replaceAll(text: string, from: string | RegExp, to: string, what: strin
 function localCopy(pipeline: string, options: { baseImageArg: boolean }): string {
   let text = replaceAll(
     pipeline,
-    /\$CI_SERVER_FQDN\/platform\/golden-actions\/([\w-]+)@1\.0\.0/g,
+    /\$CI_SERVER_FQDN\/platform\/golden-actions\/([\w-]+)@1\b/g,
     '$CI_SERVER_FQDN/$CI_PROJECT_PATH/$1@$CI_COMMIT_SHA',
     'include the components from this project',
   );
@@ -193,7 +193,7 @@ describe('examples/my-app/.gitlab-ci.yml under gitlab-ci-local (one run)', () =>
     expect(changed).toHaveLength(4);
     for (const [from, to] of changed) {
       expect(to).toBe(
-        from!.replace(/platform\/golden-actions\/([\w-]+)@1\.0\.0$/, '$CI_PROJECT_PATH/$1@$CI_COMMIT_SHA'),
+        from!.replace(/platform\/golden-actions\/([\w-]+)@1$/, '$CI_PROJECT_PATH/$1@$CI_COMMIT_SHA'),
       );
     }
   });
@@ -294,6 +294,103 @@ describe('examples/my-app/.gitlab-ci.yml under gitlab-ci-local (one run)', () =>
       `https://${GITLAB_HOST}/${PROJECT_PATH}.git: branch 'main' at ${pushedSha.slice(0, 12)}`,
     );
     expect(log).not.toMatch(/warning/i);
+  });
+});
+
+describe('examples/my-app/.gitlab-ci.yml: pushes 2 and 3 after it', () => {
+  // Each push as a user makes it: pull the bot's commit, commit, push; one pipeline per push, its
+  // `rules:changes` and CI_COMMIT_BEFORE_SHA against the previous head of the branch on the server.
+  interface Push {
+    before: string;
+    sha: string;
+    run: GitlabCiLocalRun;
+    stateDir: string;
+  }
+  const pushes: Push[] = [];
+  const dotenv = (push: Push, job: string) => readJobDotenv(project.dir, job, `${job}.env`, push.stateDir);
+
+  beforeAll(async () => {
+    const chart = () => readFileSync(join(project.dir, 'charts/my-app/Chart.yaml'), 'utf8');
+    const changes: [string, () => Record<string, string>][] = [
+      ['app: another page', () => ({ 'app/www/two.html': '<p>two</p>\n' })],
+      [
+        'chart: 1.0.2',
+        () => ({
+          'charts/my-app/Chart.yaml': replaceAll(
+            chart(),
+            /^version: 1\.0\.1$/m,
+            'version: 1.0.2',
+            'bump the chart',
+          ),
+        }),
+      ],
+    ];
+    for (const [index, [message, files]] of changes.entries()) {
+      const before = await git(server, 'rev-parse', 'main');
+      await project.git('fetch', '--quiet', server, 'main');
+      await project.git('merge', '--quiet', '--ff-only', 'FETCH_HEAD');
+      const sha = await project.commit(message, files());
+      await project.git('push', '--quiet', server, 'HEAD:main');
+      await project.git('update-ref', 'refs/remotes/origin/main', before);
+      const stateDir = `.gitlab-ci-local-push${index + 2}`;
+      const job = localJob(dir, project.dir, aws, oidcToken);
+      const result = await runGitlabCiLocal(project.dir, ['--force-shell-executor'], {
+        env: { ...job.env, DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` },
+        variables: { ...variables, CI_COMMIT_BEFORE_SHA: before },
+        stateDir,
+        timeoutMs: 150_000,
+      });
+      if (result.code !== 0 || process.env.GA_E2E_VERBOSE) console.log(result.output);
+      pushes.push({ before, sha, run: result, stateDir });
+    }
+  }, 360_000);
+
+  it.each([
+    [2, 'app only', ['verify-paths-filter', 'build-push-image', 'bump-gitops-tag'], ['package-push-chart']],
+    [
+      3,
+      'chart only (1.0.2)',
+      ['verify-paths-filter', 'package-push-chart'],
+      ['build-push-image', 'bump-gitops-tag'],
+    ],
+  ])('push %i (%s) passes with the jobs its changes call for', (n, _what, jobs, absent) => {
+    const push = pushes[n - 2]!;
+    console.log(
+      `example push ${n} (${push.sha.slice(0, 7)}): exit ${push.run.code}; ${push.run.output
+        .split('\n')
+        .filter((line) => /^\s*(PASS|FAIL)\s/.test(line))
+        .map((line) => line.trim().replace(/\s+/g, ' '))
+        .join(', ')}`,
+    );
+    expect(push.run.code).toBe(0);
+    for (const job of jobs) expect(push.run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
+    for (const job of absent) expect(push.run.output).not.toMatch(new RegExp(`\\s${job}\\s+(>|starting)`));
+  });
+
+  it('the registry and the branch hold what the three pushes made', async () => {
+    const [second, third] = pushes as [Push, Push];
+    expect(JSON.parse(dotenv(second, 'verify-paths-filter')!.PATHS_CHANGES!)).toEqual(['app']);
+    expect(JSON.parse(dotenv(third, 'verify-paths-filter')!.PATHS_CHANGES!)).toEqual(['chart']);
+    // Push 2: a new image and its bump, committed on top of push 2 (the loop guard keeps it quiet).
+    const image = dotenv(second, 'build-push-image')!;
+    expect(image.IMAGE_BUILT).toBe('true');
+    expect((await registryGet(`my-app/manifests/${image.IMAGE_TAG}`)).status).toBe(200);
+    const bump = dotenv(second, 'bump-gitops-tag')!;
+    expect(bump.GITOPS_CHANGED).toBe('true');
+    expect(await git(server, 'rev-parse', `${bump.GITOPS_COMMIT}~1`)).toBe(second.sha);
+    // Push 3: chart 1.0.2 next to 1.0.1; no image, no bump: the branch ends at push 3.
+    expect(dotenv(third, 'package-push-chart')).toMatchObject({
+      CHART_VERSION: '1.0.2',
+      CHART_PUSHED: 'true',
+    });
+    const charts = (await (await registryGet('charts/my-app/tags/list')).json()) as { tags: string[] };
+    expect(charts.tags.sort()).toEqual(['1.0.1', '1.0.2']);
+    const images = (await (await registryGet('my-app/tags/list')).json()) as { tags: string[] };
+    expect(images.tags).toHaveLength(2);
+    expect(await git(server, 'rev-parse', 'main')).toBe(third.sha);
+    expect(await git(server, 'log', '--format=%an', `${pushedSha}..main`)).toBe(
+      ['Test Author', 'golden-actions[bot]', 'Test Author', 'golden-actions[bot]'].join('\n'),
+    );
   });
 });
 

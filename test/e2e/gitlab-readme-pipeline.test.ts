@@ -207,7 +207,7 @@ describe('gitlab-components/README.md golden path: three pushes under gitlab-ci-
     console.log(
       `push ${n} (${push.sha.slice(0, 7)}): exit ${push.run.code}; ${push.run.output
         .split('\n')
-        .filter((line) => /^(PASS|FAIL)\s/.test(line))
+        .filter((line) => /^\s*(PASS|FAIL)\s/.test(line))
         .map((line) => line.trim().replace(/\s+/g, ' '))
         .join(', ')}`,
     );
