@@ -410,7 +410,7 @@ describe('the published component project', () => {
       actions.map((a) => `${a.definition.name}.yml`).sort(),
     );
     expect(readFileSync(join(out, 'templates/build-push-image.yml'), 'utf8')).toContain(
-      'default: $CI_REGISTRY/my-group/ga/runner:',
+      'default: $CI_REGISTRY/my-group/ga/runner\n',
     );
     for (const file of [
       'README.md',

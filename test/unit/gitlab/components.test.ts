@@ -214,11 +214,32 @@ describe('gitlab-components/.gitlab-ci.yml', () => {
     readFileSync(join(componentsDir, '.gitlab-ci.yml'), 'utf8'),
   )[0]!.toJS() as Record<string, unknown>;
 
+  const includes = ci.include as { component: string; inputs: Record<string, unknown> }[];
+
   it('tests every component at the pipeline commit', () => {
-    const includes = (ci.include as { component: string }[]).map((i) => i.component).sort();
-    expect(includes).toEqual(
+    expect([...new Set(includes.map((i) => i.component))].sort()).toEqual(
       definitions.map((d) => `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${d.name}@$CI_COMMIT_SHA`).sort(),
     );
+    // At a SHA there is no component version: every component job runs the image of this commit.
+    for (const { definition } of actions) {
+      expect((ci[definition.name] as { image?: string }).image).toBe('$RUNNER_IMAGE:$CI_COMMIT_SHA');
+    }
+  });
+
+  it('builds the runner image with build-push-image: the commit SHA, then the version on a release tag', () => {
+    const runner = includes.filter((i) => i.inputs['job-name']?.toString().startsWith('runner-image'));
+    expect(runner.map((i) => [i.inputs['job-name'], i.inputs.tags])).toEqual([
+      ['runner-image', 'type=sha,format=long,prefix='],
+      ['runner-image-release', 'type=sha,format=long,prefix=\ntype=semver,pattern={{version}}\n'],
+    ]);
+    for (const include of runner) {
+      expect(include.component).toContain('/build-push-image@');
+      expect(include.inputs).toMatchObject({
+        builder: 'buildah',
+        dockerfile: 'runner/Dockerfile',
+        context: '.',
+      });
+    }
   });
 
   it('releases semantic-version tags with the release: keyword', () => {
