@@ -262,7 +262,9 @@ function renderPipeline(file: string): Pipeline {
       continue;
     }
     const [, name, version] = match as unknown as [string, string, string];
-    if (version !== pkg.version) problems.push(`${name}@${version}: this checkout is ${pkg.version}`);
+    // `@1`, `@1.0` or `@1.0.0`: GitLab resolves a partial version to the newest release it covers.
+    if (version !== pkg.version && !pkg.version.startsWith(`${version}.`))
+      problems.push(`${name}@${version}: this checkout is ${pkg.version}`);
     const template = componentTemplate(name);
     const given = include.inputs ?? {};
     problems.push(...inputProblems(name, given, template.inputs));
