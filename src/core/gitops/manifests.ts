@@ -1,6 +1,6 @@
 /** Kubernetes-object facts read from parsed documents: kinds, names, ImagePolicies and their images. */
 import type { Document } from 'yaml';
-import type { ImagePolicySpec } from './tag-order.ts';
+import type { ImagePolicySpec } from '../flux/tag-order.ts';
 import type { YamlFile } from './yaml-file.ts';
 
 export interface ObjectId {

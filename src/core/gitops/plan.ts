@@ -10,7 +10,7 @@ import { locateHelmRelease } from './strategy-helmrelease.ts';
 import { locateKustomize } from './strategy-kustomize.ts';
 import { locateSetters } from './strategy-setters.ts';
 import { locateYamlPath } from './strategy-yaml-path.ts';
-import { inferOrdering, policyOrdering, type TagOrdering } from './tag-order.ts';
+import { inferOrdering, policyOrdering, type TagOrdering } from '../flux/tag-order.ts';
 import type { Location, StrategyName, Target } from './targets.ts';
 import { type Edit, YamlFile } from './yaml-file.ts';
 

@@ -1,10 +1,12 @@
 /**
- * "Is this tag newer?" answered the way Flux's ImagePolicy would pick between the two tags
- * (flux-setters.md §5), so only-if-newer never undoes what Flux itself would keep.
+ * "Is this tag newer?" answered the way Flux's ImagePolicy would pick between the two tags, so
+ * only-if-newer never undoes what Flux itself would keep, and the Flux check can tell which tag a
+ * policy selects from a registry's tags.
  */
 import semver from 'semver';
 import { UserError } from '../errors.ts';
 import { expandTemplate, goRegExp } from './go-regexp.ts';
+import { parseRange } from './semver-range.ts';
 
 export type Comparison = 'newer' | 'same' | 'older';
 
@@ -107,16 +109,14 @@ function numericalBy(describe: string, shape: RegExp): TagOrdering {
 }
 
 function semverOrdering(describe: string, range: string | undefined): TagOrdering {
-  // Masterminds/semver separates AND-ed comparators with commas; npm semver with spaces.
-  const npmRange = range?.replace(/,/g, ' ');
-  const options = { includePrerelease: Boolean(range && /\d-/.test(range)) };
-  if (npmRange !== undefined && semver.validRange(npmRange, options) === null) {
+  const parsed = range === undefined ? undefined : parseRange(range);
+  if (range !== undefined && !parsed) {
     throw new UserError(`ImagePolicy semver range '${range}' is not a valid range`);
   }
   const eligible = (tag: string) => {
     const version = fluxSemver(tag);
     if (!version) return undefined;
-    if (npmRange !== undefined && !semver.satisfies(version, npmRange, options)) return undefined;
+    if (parsed && !parsed.satisfies(version.version)) return undefined;
     return version;
   };
   return {
@@ -203,4 +203,25 @@ export function policyOrdering(name: string, spec: ImagePolicySpec): TagOrdering
   }
   if (policy.semver) return filtered(semverOrdering('semver', policy.semver.range ?? '*'));
   throw new UserError(`ImagePolicy ${name} has no numerical, alphabetical or semver policy`);
+}
+
+/** Whether the ordering would consider the tag at all (filterTags, the range, a number to order by). */
+export function selectable(ordering: TagOrdering, tag: string): boolean {
+  try {
+    ordering.check(tag);
+    return true;
+  } catch (error) {
+    if (error instanceof UserError) return false;
+    throw error;
+  }
+}
+
+/** The tag the policy selects from `tags`, as Flux's ImagePolicy reports it as latest. */
+export function selectLatest(ordering: TagOrdering, tags: Iterable<string>): string | undefined {
+  let latest: string | undefined;
+  for (const tag of tags) {
+    if (!selectable(ordering, tag)) continue;
+    if (latest === undefined || ordering.compare(tag, latest).result === 'newer') latest = tag;
+  }
+  return latest;
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.ts';
-import { expandTemplate, goRegExp } from '../../../src/core/gitops/go-regexp.ts';
+import { expandTemplate, goRegExp } from '../../../src/core/flux/go-regexp.ts';
 import {
   fluxSemver,
   type ImagePolicySpec,
   inferOrdering,
   parseGoFloat,
   policyOrdering,
-} from '../../../src/core/gitops/tag-order.ts';
+} from '../../../src/core/flux/tag-order.ts';
 
 describe('Go regexp translation', () => {
   it.each([
