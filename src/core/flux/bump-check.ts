@@ -8,7 +8,7 @@
  * `.../my-app`, the convention of Flux's guides).
  */
 import { imageBaseName, sameImage } from '../gitops/image-ref.ts';
-import type { Finding } from './finding.ts';
+import { type Finding, uniqueFindings } from './finding.ts';
 import { checkMarker, markerValue } from './marker-check.ts';
 import { type FluxObjects, policyOfMarker, repositoryOfPolicy, type SetterMarker } from './objects.ts';
 
@@ -27,7 +27,7 @@ export function checkBump(
       tagRole: 'the new tag',
     }),
   );
-  return { findings, markers };
+  return { findings: uniqueFindings(findings), markers };
 }
 
 function concerns(objects: FluxObjects, marker: SetterMarker, image: string): boolean {

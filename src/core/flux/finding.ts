@@ -33,3 +33,14 @@ export interface Finding {
 export type FluxCheckMode = 'warn' | 'fail' | 'off';
 
 export const FLUX_CHECK_MODES = ['warn', 'fail', 'off'] as const;
+
+/** One finding per kind and place (two markers of one policy share its missing repository). */
+export function uniqueFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.kind}|${finding.where.file}:${finding.where.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

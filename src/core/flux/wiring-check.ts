@@ -4,7 +4,7 @@
  * ImageRepository, every value in Git passes its policy; every HelmRelease reaches its chart source,
  * and every range and pattern is one Flux accepts.
  */
-import type { Finding } from './finding.ts';
+import { type Finding, uniqueFindings } from './finding.ts';
 import { checkMarker } from './marker-check.ts';
 import { type FluxObjects, label, repositoryOfPolicy } from './objects.ts';
 import { isFinding, orderingOf } from './policy.ts';
@@ -13,13 +13,7 @@ import { parseRange } from './semver-range.ts';
 
 export function checkWiring(objects: FluxObjects): Finding[] {
   const findings: Finding[] = [];
-  const seen = new Set<string>();
-  const add = (finding: Finding) => {
-    const key = `${finding.kind}|${finding.where.file}:${finding.where.line}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    findings.push(finding);
-  };
+  const add = (finding: Finding) => findings.push(finding);
 
   for (const marker of objects.markers) {
     for (const finding of checkMarker(objects, marker, { tagRole: 'the tag in Git' })) add(finding);
@@ -67,5 +61,5 @@ export function checkWiring(objects: FluxObjects): Finding[] {
       });
     }
   }
-  return findings;
+  return uniqueFindings(findings);
 }

@@ -49,12 +49,9 @@ describe('Flux (Masterminds) semver ranges', () => {
     });
   }
 
-  it.each(['', 'latest', '>=', '1.2.3.4', '>=1.0.0 <', '~x.y', '|| 1.0.0', 'abc'])(
-    "refuses '%s'",
-    (text) => {
-      expect(parseRange(text)).toBeUndefined();
-    },
-  );
+  it.each(['', 'latest', '>=', '1.2.3.4', '>=1.0.0 <', '~x.y', '|| 1.0.0', 'abc'])("refuses '%s'", (text) => {
+    expect(parseRange(text)).toBeUndefined();
+  });
 
   it('picks the highest admitted version, as Flux picks a chart', () => {
     const range = parseRange('>=1.0.0 <2.0.0')!;
