@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../../src/definition.ts';
+import { fluxCheckInput } from '../shared/flux-input.ts';
 import { dryRunInput, registryInputs } from '../shared/registry-inputs.ts';
 
 export const definition = {
@@ -70,6 +71,7 @@ export const definition = {
     },
     ...registryInputs,
     ...dryRunInput,
+    ...fluxCheckInput,
   },
   outputs: {
     image: { description: 'Image name without tag: `<registry>/<repository>`.', dotenv: 'IMAGE_NAME' },

@@ -1,6 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UserError } from '../../src/core/errors.ts';
+import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
+import { checkImageTag } from '../../src/core/flux/image-check.ts';
+import { policiesForImage } from '../../src/core/flux/policy.ts';
 import type { BuildRequest } from '../../src/core/image/builders/builder.ts';
 import { selectBuilder } from '../../src/core/image/builders/select.ts';
 import { imageForCommit } from '../../src/core/image/existing.ts';
@@ -11,6 +14,7 @@ import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { childEnv } from '../shared/env.ts';
+import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
@@ -64,6 +68,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     { username: target.username, password: target.password },
     { logger: log, mask: args.mask },
   );
+  await fluxCheck(args, client, image, tags[0]!);
   const outputs = {
     image,
     tag: tags[0]!,
@@ -122,6 +127,40 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const result = { ...outputs, digest, 'image-ref': `${image}@${digest}`, built: 'true' };
   args.summary(summary(result, 'built and pushed'));
   return result;
+}
+
+/**
+ * Before anything is built or pushed: does every ImagePolicy of this image in the workspace accept the
+ * primary tag and rank it above what it selects from the registry's tags now?
+ */
+async function fluxCheck(
+  args: RunArgs<Inputs<typeof definition>>,
+  client: RegistryClient,
+  image: string,
+  tag: string,
+) {
+  const mode = args.inputs['flux-check'] as FluxCheckMode;
+  if (mode === 'off') return;
+  const flux = await workspaceFlux(args.context.workspace);
+  const notes: string[] = [];
+  let registryTags: string[] | undefined;
+  if (policiesForImage(flux.objects, image).length > 0) {
+    registryTags = await client.tags(args.inputs.repository).catch((error: Error) => {
+      notes.push(`the tags of ${image} could not be listed (${error.message}): the rank was not checked`);
+      return undefined;
+    });
+  }
+  const result = checkImageTag(flux.objects, image, tag, registryTags);
+  finishFluxCheck(
+    args,
+    flux,
+    {
+      findings: result.findings,
+      notes: [...notes, ...result.notes],
+      known: { imageTags: (name) => (name === image && registryTags ? [...registryTags, tag] : undefined) },
+    },
+    { mode, scope: 'the workspace', stops: 'nothing was built or pushed' },
+  );
 }
 
 function splitLabel(line: string): [string, string] {

@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../../src/definition.ts';
+import { fluxCheckInput } from '../shared/flux-input.ts';
 import { dryRunInput } from '../shared/registry-inputs.ts';
 
 export const definition = {
@@ -75,6 +76,7 @@ export const definition = {
       default: 10,
     },
     ...dryRunInput,
+    ...fluxCheckInput,
   },
   outputs: {
     changed: {

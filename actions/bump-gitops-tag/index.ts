@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import type { RunContext } from '../../src/core/context.ts';
 import { InputError } from '../../src/core/errors.ts';
+import { checkBump } from '../../src/core/flux/bump-check.ts';
+import type { Finding, FluxCheckMode } from '../../src/core/flux/finding.ts';
+import type { SourceFile } from '../../src/core/flux/objects.ts';
+import { findingText } from '../../src/core/flux/report.ts';
 import { type BumpResult, bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
 import {
   imageBaseName,
@@ -16,6 +20,7 @@ import {
 } from '../../src/core/gitops/pull-request.ts';
 import { type Remote, resolveRemote } from '../../src/core/gitops/remote.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { finishFluxCheck, withObjects } from '../shared/flux.ts';
 import { gitEnvFor, mayReceive } from '../shared/git-auth.ts';
 import { definition } from './definition.ts';
 
@@ -61,6 +66,11 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     dryRun: inputs['dry-run'],
     workDir: join(context.tempDir, 'gitops'),
     logger: log,
+    inspect:
+      inputs['flux-check'] === 'off'
+        ? undefined
+        : (sources) =>
+            fluxCheck(args, sources, `${remote.display}${inputs.branch ? ` (${inputs.branch})` : ''}`),
     pullRequest:
       mode === 'pull-request'
         ? {
@@ -79,6 +89,44 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     'pull-request': result.pullRequest ?? '',
     'previous-tag': result.previousTag ?? '',
   };
+}
+
+/**
+ * Before the commit: the setter markers of this image in the edited files each name an ImagePolicy
+ * of this image that accepts the new tag and ranks it above the tag it replaces. A policy missing from
+ * a sparse checkout may live in a folder that was not checked out: that is said, not reported.
+ */
+function fluxCheck(
+  args: RunArgs<BumpInputs>,
+  sources: { files: SourceFile[]; context: SourceFile[]; complete: boolean },
+  scope: string,
+): void {
+  const flux = withObjects([...sources.files, ...sources.context]);
+  const edited = new Set(sources.files.map((f) => f.path));
+  const result = checkBump(flux.objects, {
+    image: args.inputs.image,
+    tag: args.inputs.tag,
+    inFiles: (path) => edited.has(path),
+  });
+  const missing = (f: Finding) => f.kind === 'policy-missing' || f.kind === 'repository-missing';
+  const findings = sources.complete ? result.findings : result.findings.filter((f) => !missing(f));
+  const notes = sources.complete
+    ? []
+    : result.findings
+        .filter(missing)
+        .map(
+          (f) => `${findingText(f)}; only the folders of 'files' were checked out, so it may be elsewhere`,
+        );
+  finishFluxCheck(
+    args,
+    flux,
+    { findings, notes },
+    {
+      mode: args.inputs['flux-check'] as FluxCheckMode,
+      scope,
+      stops: 'nothing was committed',
+    },
+  );
 }
 
 function validate(inputs: BumpInputs): void {

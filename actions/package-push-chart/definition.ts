@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../../src/definition.ts';
+import { fluxCheckInput } from '../shared/flux-input.ts';
 import { dryRunInput, registryInputs } from '../shared/registry-inputs.ts';
 
 export const definition = {
@@ -40,6 +41,7 @@ export const definition = {
     },
     ...registryInputs,
     ...dryRunInput,
+    ...fluxCheckInput,
   },
   outputs: {
     name: { description: 'Chart name.', dotenv: 'CHART_NAME' },

@@ -1,16 +1,26 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildChartArtifact, chartReference, namespaceProblem, rfc3339 } from '../../src/core/chart/oci.ts';
+import {
+  buildChartArtifact,
+  type ChartReference,
+  chartReference,
+  namespaceProblem,
+  rfc3339,
+} from '../../src/core/chart/oci.ts';
 import { packageChart } from '../../src/core/chart/package.ts';
 import { type IfExists, type PushResult, pushChart } from '../../src/core/chart/push.ts';
 import { ensureChartRepository, type RepositoryState } from '../../src/core/chart/repository.ts';
 import { versionProblem } from '../../src/core/chart/version.ts';
 import type { RunContext } from '../../src/core/context.ts';
 import { InputError } from '../../src/core/errors.ts';
+import { checkChartPush } from '../../src/core/flux/chart-check.ts';
+import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
+import { normalizeOciUrl } from '../../src/core/flux/releases.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
@@ -47,6 +57,13 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const reference = chartReference(target.host, inputs.namespace, pkg.name, pkg.version);
   args.setOutput('ref', reference.ref);
 
+  const client = new RegistryClient(
+    target.host,
+    { username: target.username, password: target.password },
+    { logger: log, mask: args.mask },
+  );
+  await fluxCheck(args, client, reference, pkg.name, pkg.version);
+
   let repository: RepositoryState | undefined;
   if (target.ecr) {
     repository = await ensureChartRepository(target.ecr, reference.repository, {
@@ -56,11 +73,6 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       host: target.host,
     });
   }
-  const client = new RegistryClient(
-    target.host,
-    { username: target.username, password: target.password },
-    { logger: log, mask: args.mask },
-  );
   const versionSource = inputs.version
     ? "the 'version' input"
     : `'version' in ${chart.display}/Chart.yaml, or the 'version' input`;
@@ -89,6 +101,46 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     }),
   );
   return outputs;
+}
+
+/**
+ * Before the ECR repository is created or anything pushed: does every HelmRelease / OCIRepository
+ * of this chart in the workspace take it from here, and admit this version?
+ */
+async function fluxCheck(
+  args: RunArgs<Inputs<typeof definition>>,
+  client: RegistryClient,
+  reference: ChartReference,
+  name: string,
+  version: string,
+) {
+  const mode = args.inputs['flux-check'] as FluxCheckMode;
+  if (mode === 'off') return;
+  const flux = await workspaceFlux(args.context.workspace);
+  const location = `oci://${reference.host}/${reference.repository.split('/').slice(0, -1).join('/')}`;
+  const result = checkChartPush(flux.objects, { name, version, location });
+  const notes = [...result.notes];
+  // The versions already there, so the summary can say which one Flux picks once this one lands.
+  let versions: string[] | undefined;
+  if (result.releases.length > 0) {
+    versions = await client.tags(reference.repository).catch((error: Error) => {
+      notes.push(`the versions of ${reference.repository} could not be listed (${error.message})`);
+      return undefined;
+    });
+  }
+  const pushedTo = `${normalizeOciUrl(location)}/${name}`;
+  finishFluxCheck(
+    args,
+    flux,
+    {
+      findings: result.findings,
+      notes,
+      known: {
+        chartVersions: (url) => (url === pushedTo && versions ? [...versions, reference.tag] : undefined),
+      },
+    },
+    { mode, scope: 'the workspace', stops: 'nothing was pushed' },
+  );
 }
 
 /** The chart folder: the input (inside the workspace), or the single chart under `charts/`. */

@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../../src/definition.ts';
+import { fluxCheckInput } from '../shared/flux-input.ts';
 
 export const definition = {
   name: 'verify-paths-filter',
@@ -45,6 +46,7 @@ export const definition = {
       multiline: true,
       default: '',
     },
+    ...fluxCheckInput,
   },
   outputs: {
     changes: { description: 'JSON list of the filters that matched.', dotenv: 'PATHS_CHANGES' },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../../src/core/errors.ts';
+import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { changedFiles, resolveComparison } from '../../src/core/paths/changes.ts';
 import {
@@ -16,6 +17,7 @@ import { repoView } from '../../src/core/paths/guard/repo-view.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { childEnv } from '../shared/env.ts';
+import { finishFluxCheck, wiringCheck } from '../shared/flux.ts';
 import { gitEnvFor } from '../shared/git-auth.ts';
 import { definition } from './definition.ts';
 
@@ -75,6 +77,22 @@ export async function run(args: Args): Promise<Record<string, string>> {
 
   const loops = await loopGuard(args, git, log);
   outputs['loop-risk'] = String(loops > 0);
+  const fluxMode = inputs['flux-check'] as FluxCheckMode;
+  if (fluxMode !== 'off') {
+    // Outputs first: a failing check still leaves the filters' results to later steps.
+    if (fluxMode === 'fail') for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
+    const { flux, findings } = await wiringCheck(context.workspace);
+    finishFluxCheck(
+      args,
+      flux,
+      { findings, notes: [] },
+      {
+        mode: fluxMode,
+        scope: 'the repository',
+        stops: 'the wiring is inconsistent',
+      },
+    );
+  }
   if (loops > 0 && inputs['loop-guard']) {
     // Outputs first: a failing step still tells later steps (and the user) what it found.
     for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);

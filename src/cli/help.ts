@@ -34,6 +34,7 @@ export function mainHelp(definitions: ActionDefinition[], version: string): stri
     '',
     'Usage: golden-actions <action> [--<input> <value> ...] [--json] [--sha <sha>] [--ref <ref>]',
     '       golden-actions <action> --help',
+    '       golden-actions flux-check [<folder>] [--warn] [--json]   (Flux wiring check, for pre-commit)',
     '       golden-actions --version',
     '',
     'Actions:',

@@ -22,6 +22,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
+  if (name === 'flux-check') {
+    // Loaded only when asked for: it reads YAML, which no action's --help needs.
+    const { fluxCheckCommand } = await import('./flux-check.ts');
+    return fluxCheckCommand(rest);
+  }
   const entry = actions.find((a) => a.definition.name === name);
   if (!entry) {
     process.stderr.write(

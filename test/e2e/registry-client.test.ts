@@ -129,6 +129,19 @@ describe('RegistryClient against docker-registry with htpasswd auth', () => {
     expect(await client.manifestDigest('team/multi', 'latest')).toBe(indexDigest);
   });
 
+  it('lists every tag (asking for pages of 2), and none for a repository not pushed yet', async () => {
+    const client = new RegistryClient(secured.host, {
+      username: secured.username,
+      password: secured.password,
+    });
+    const config = await client.uploadBlob('team/tagged', Buffer.from('{"os":"linux"}'));
+    const manifest = imageManifest(config, []);
+    const names = ['1.0.0', '1.1.0', '1735689600-3f2c1ab', 'latest', 'main'];
+    for (const tag of names) await client.putManifest('team/tagged', tag, manifest, OCI_MANIFEST);
+    expect((await client.tags('team/tagged', 2)).sort()).toEqual([...names].sort());
+    expect(await client.tags('team/never-pushed')).toEqual([]);
+  });
+
   it('returns undefined for what does not exist, and a RegistryError for a missing blob', async () => {
     const client = new RegistryClient(secured.host, {
       username: secured.username,

@@ -5,15 +5,13 @@
  * folders. Files that do not parse are listed, never fatal: this is a check, not the deployment.
  */
 import type { Document } from 'yaml';
+import type { SourceFile } from '../gitops/plan.ts';
 import { findMarkers, mayHoldMarkers, type SetterField } from '../gitops/setters.ts';
 import { YamlFile } from '../gitops/yaml-file.ts';
 import { child, readYaml } from '../paths/yaml-source.ts';
 import type { ImagePolicySpec } from './tag-order.ts';
 
-export interface SourceFile {
-  path: string;
-  text: string;
-}
+export type { SourceFile } from '../gitops/plan.ts';
 
 export interface Where {
   file: string;

@@ -36,6 +36,15 @@ export interface BumpOptions extends PlanOptions {
   workDir: string;
   logger: Logger;
   pullRequest?: { provider: PullRequestProvider; branch: string };
+  /**
+   * Runs on the files first read, before the edit is planned or anything committed (the Flux check);
+   * throwing stops the bump. `complete` is false when a sparse clone left folders out.
+   */
+  inspect?: (sources: {
+    files: SourceFile[];
+    context: SourceFile[];
+    complete: boolean;
+  }) => void | Promise<void>;
   /** Use a blob-less sparse clone when the globs allow it (default true). */
   sparse?: boolean;
   backoff?: { baseMs?: number; capMs?: number; sleep?: (ms: number) => Promise<void> };
@@ -99,6 +108,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
     if (n > 1) logger.info(`attempt ${n}/${options.maxAttempts}: '${target}' is now at ${base.slice(0, 12)}`);
     await repo.checkout(base);
     const { files, context } = await readSources(repo, selected);
+    if (n === 1) await options.inspect?.({ files, context, complete: prefixes === undefined });
     const plan = planBump(files, options, context);
     report(plan, logger);
     const result: BumpResult = {

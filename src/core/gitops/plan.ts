@@ -4,13 +4,13 @@
  * push loop can run it again on every fresh head.
  */
 import { InputError, UserError } from '../errors.ts';
+import { inferOrdering, policyOrdering, type TagOrdering } from '../flux/tag-order.ts';
 import { formatImageRef, isValidTag, sameImage } from './image-ref.ts';
 import { PolicyIndex } from './manifests.ts';
 import { locateHelmRelease } from './strategy-helmrelease.ts';
 import { locateKustomize } from './strategy-kustomize.ts';
 import { locateSetters } from './strategy-setters.ts';
 import { locateYamlPath } from './strategy-yaml-path.ts';
-import { inferOrdering, policyOrdering, type TagOrdering } from '../flux/tag-order.ts';
 import type { Location, StrategyName, Target } from './targets.ts';
 import { type Edit, YamlFile } from './yaml-file.ts';
 

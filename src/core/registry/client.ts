@@ -155,6 +155,28 @@ export class RegistryClient {
     return { digest, mediaType, body };
   }
 
+  /**
+   * Every tag of a repository (the distribution API's tags list, following its `Link` pages), or []
+   * when the repository does not exist yet.
+   */
+  async tags(repository: string, pageSize = 1000): Promise<string[]> {
+    const tags: string[] = [];
+    let url = `${this.base}/v2/${repository}/tags/list?n=${pageSize}`;
+    for (let page = 0; page < 1000; page++) {
+      const res = await this.request({ repository, method: 'GET', url, what: `list tags of ${repository}` });
+      if (res.status === 404) return tags;
+      await this.expect(res, [200], 'list the tags of', repository);
+      const body = (await res.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      // `Link: </v2/<name>/tags/list?last=x&n=1000>; rel="next"`, relative to the registry.
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+      if (!next) return tags;
+      url = new URL(next, this.base).toString();
+      if (new URL(url).origin !== new URL(this.base).origin) return tags;
+    }
+    return tags;
+  }
+
   /** Pushes a manifest under a tag (or its digest) and returns its digest. */
   async putManifest(repository: string, ref: string, body: Buffer, mediaType: string): Promise<string> {
     const res = await this.request({
