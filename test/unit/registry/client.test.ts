@@ -337,3 +337,25 @@ describe('RegistryClient with Basic auth, retries and redirects', () => {
     expect((error as Error).message).toContain(`Cannot reach registry ${host}`);
   });
 });
+
+describe('tags list', () => {
+  it("follows the registry's Link pages on its own origin, and reads a missing repository as no tags", async () => {
+    const pages: Record<string, Reply> = {
+      '/v2/app/tags/list?n=2': {
+        status: 200,
+        headers: { link: '</v2/app/tags/list?last=b&n=2>; rel="next"' },
+        body: JSON.stringify({ name: 'app', tags: ['a', 'b'] }),
+      },
+      '/v2/app/tags/list?last=b&n=2': {
+        status: 200,
+        headers: { link: '<http://elsewhere.example/v2/app/tags/list?last=c&n=2>; rel="next"' },
+        body: JSON.stringify({ name: 'app', tags: ['c'] }),
+      },
+    };
+    const server = await fake((req) => pages[req.url ?? ''] ?? { status: 404, body: '{"errors":[]}' });
+    const client = new RegistryClient(server.host, undefined, fast);
+    expect(await client.tags('app', 2)).toEqual(['a', 'b', 'c']);
+    expect(server.seen.map((s) => s.url)).toEqual(['/v2/app/tags/list?n=2', '/v2/app/tags/list?last=b&n=2']);
+    expect(await client.tags('missing')).toEqual([]);
+  });
+});
