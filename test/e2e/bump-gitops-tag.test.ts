@@ -390,7 +390,8 @@ describe('concurrency', () => {
           mode: 'push',
           message: commitMessage({ image: IMAGE, tag, skipCi: false }),
           author: { name: 'bot', email: 'bot@example.com' },
-          maxAttempts: 15,
+          // Each attempt round lands at least one of the 20: 20 attempts are enough for the unluckiest.
+          maxAttempts: 25,
           dryRun: false,
           workDir: join(dir, `core-${i}`),
           logger: silentLogger,
