@@ -1,218 +1,460 @@
 import { createHash } from 'node:crypto';
+import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import { InputError } from '../errors.ts';
+import { formatDate } from './date-format.ts';
 
 /** What the tag rules may draw on. */
 export interface TagSource {
+  /** The commit the tags describe (a pull request's head commit unless told otherwise). */
   sha: string;
   /** Committer time of `sha`, unix seconds. */
   commitTime?: number;
   /** refs/heads/…, refs/tags/…, refs/pull/<n>/merge, refs/merge-requests/<n>/head */
   ref: string;
-  pullRequest?: number;
-  /** The repository's default branch, for `{{is_default_branch}}`. */
+  /** Normalised event: `type=schedule` applies to `schedule` only. */
+  event?: string;
+  /** The repository's default branch, for `type=edge` and `{{is_default_branch}}`. */
   defaultBranch?: string;
+  /** `{{base_ref}}`: a pull request's target branch, or the branch a pushed tag was cut from. */
+  baseRef?: string;
+  /** The run's time, for `{{date}}` (and `{{commit_date}}` when the commit time is unknown). */
+  now?: Date;
+  /** Length of `{{sha}}` and `type=sha` (docker/metadata-action's DOCKER_METADATA_SHORT_SHA_LENGTH). */
+  shortShaLength?: number;
 }
 
 export interface TagResult {
+  /** Ordered by priority; `latest` (with the flavor's prefix/suffix when asked) comes last. */
   tags: string[];
+  /** The first tag: what `org.opencontainers.image.version` says. */
+  version: string;
+  latest: boolean;
   /** Rules that produced nothing for this event, with the reason (shown in the log). */
   skipped: { rule: string; reason: string }[];
+  warnings: string[];
+}
+
+/** `flavor` input: global `latest`, `prefix` and `suffix`. */
+export interface Flavor {
+  latest: 'auto' | 'true' | 'false';
+  prefix: string;
+  prefixLatest: boolean;
+  suffix: string;
+  suffixLatest: boolean;
 }
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX = 128;
 
-/** Turns tag rules (docker/metadata-action syntax plus `type=timestamp-sha`) into image tags. */
-export function generateTags(rules: string[], source: TagSource): TagResult {
-  const tags: string[] = [];
-  const skipped: TagResult['skipped'] = [];
-  for (const line of rules) {
-    const rule = parseRule(line);
-    const attrs = expandAttributes(rule.attrs, source, line);
-    if (attrs.enable === 'false') continue;
-    if (attrs.enable !== undefined && attrs.enable !== 'true') {
-      throw new InputError('tags', `rule '${line}': enable must be true, false or {{is_default_branch}}`);
-    }
-    const produced = evaluators[rule.type]!(attrs, source, line);
-    if (typeof produced === 'string') {
-      skipped.push({ rule: line, reason: produced });
-      continue;
-    }
-    for (const value of produced) {
-      const tag = `${attrs.prefix ?? ''}${value}${attrs.suffix ?? ''}`;
-      if (!TAG.test(tag)) {
-        throw new InputError(
-          'tags',
-          `rule '${line}' gives '${tag}', which is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`,
-        );
-      }
-      if (!tags.includes(tag)) tags.push(tag);
-    }
-  }
-  return { tags, skipped };
+/** Default priorities: the higher, the earlier the tag. Ours sits above every upstream type. */
+const PRIORITY: Record<string, number> = {
+  'timestamp-sha': 1100,
+  schedule: 1000,
+  semver: 900,
+  pep440: 900,
+  match: 800,
+  edge: 700,
+  ref: 600,
+  raw: 200,
+  sha: 100,
+};
+
+const COMMON = ['type', 'enable', 'priority', 'prefix', 'suffix'];
+const ATTRIBUTES: Record<string, string[]> = {
+  'timestamp-sha': [],
+  schedule: ['pattern'],
+  semver: ['pattern', 'value', 'match'],
+  pep440: ['pattern', 'value', 'match'],
+  match: ['pattern', 'value', 'group'],
+  edge: ['branch'],
+  ref: ['event'],
+  raw: ['value'],
+  sha: ['format'],
+};
+
+interface Rule {
+  line: string;
+  type: string;
+  attrs: Record<string, string>;
+  priority: number;
 }
 
 /**
- * The global expressions docker/metadata-action users write in any attribute: `{{branch}}`,
- * `{{tag}}`, `{{sha}}` (7 characters), `{{is_default_branch}}`.
+ * Turns tag rules (docker/metadata-action's `tags` and `flavor` grammar, plus our
+ * `type=timestamp-sha`) into image tags, with metadata-action's results for the same event.
  */
-function expandAttributes(
-  attrs: Record<string, string>,
-  source: TagSource,
-  line: string,
-): Record<string, string> {
-  const branch = source.ref.startsWith('refs/heads/') ? source.ref.slice('refs/heads/'.length) : '';
-  const values: Record<string, string> = {
-    branch,
-    tag: gitTag(source.ref) ?? '',
-    sha: source.sha.slice(0, 7),
-    is_default_branch: String(branch !== '' && branch === source.defaultBranch),
-  };
-  const expanded: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attrs)) {
-    // The semver pattern has placeholders of its own.
-    if (key === 'pattern') {
-      expanded[key] = value;
+export function generateTags(lines: string[], source: TagSource, flavorLines: string[] = []): TagResult {
+  const flavor = parseFlavor(flavorLines);
+  const exp = new Expressions(source);
+  // A stable sort: rules of equal priority keep the order they were written in.
+  const rules = lines.map(parseRule).sort((a, b) => b.priority - a.priority);
+  const result: TagResult = { tags: [], version: '', latest: false, skipped: [], warnings: exp.warnings };
+  let latest: boolean | undefined;
+  for (const rule of rules) {
+    const enable = exp.expand(rule.attrs.enable ?? 'true', rule.line);
+    if (enable !== 'true' && enable !== 'false') {
+      throw new InputError('tags', `rule '${rule.line}': enable must be true or false, got '${enable}'`);
+    }
+    if (enable === 'false') continue;
+    const produced = evaluate(rule, source, exp);
+    if ('skip' in produced) {
+      result.skipped.push({ rule: rule.line, reason: produced.skip });
       continue;
     }
-    expanded[key] = value.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
-      if (!(name in values)) throw new InputError('tags', `rule '${line}': unknown expression ${whole}`);
-      return values[name]!;
-    });
+    const prefix = 'prefix' in rule.attrs ? rule.attrs.prefix! : flavor.prefix;
+    const suffix = 'suffix' in rule.attrs ? rule.attrs.suffix! : flavor.suffix;
+    const text = `${exp.expand(prefix, rule.line)}${produced.value}${exp.expand(suffix, rule.line)}`;
+    if (text === '') continue;
+    const tag = validTag(text.replace(/[^a-zA-Z0-9._-]+/g, '-'), rule.line);
+    if (!result.tags.includes(tag)) result.tags.push(tag);
+    latest ??= flavor.latest === 'auto' ? produced.latest : flavor.latest === 'true';
   }
-  return expanded;
+  result.version = result.tags[0] ?? '';
+  result.latest = latest ?? false;
+  if (result.latest) {
+    const name = `${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`;
+    const tag = validTag(exp.expand(name, 'flavor').replace(/[^a-zA-Z0-9._-]+/g, '-'), 'flavor');
+    if (!result.tags.includes(tag)) result.tags.push(tag);
+  }
+  return result;
 }
 
-interface Rule {
-  type: string;
-  attrs: Record<string, string>;
-}
-
-/** `type=semver,pattern={{version}},match="v(\d+),x"`: comma-separated key=value, double quotes protect commas. */
-export function parseRule(line: string): Rule {
-  const attrs: Record<string, string> = {};
-  for (const field of splitFields(line)) {
-    const eq = field.indexOf('=');
-    if (eq <= 0) throw new InputError('tags', `rule '${line}': '${field}' is not key=value`);
-    attrs[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
-  }
-  const type = attrs.type ?? 'raw';
-  if (!(type in evaluators)) {
+function validTag(tag: string, line: string): string {
+  if (!TAG.test(tag)) {
     throw new InputError(
       'tags',
-      `rule '${line}': unknown type '${type}' (one of ${Object.keys(evaluators).join(', ')})`,
+      `rule '${line}' gives '${tag}', which is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`,
     );
   }
-  return { type, attrs };
+  return tag;
 }
 
-function splitFields(line: string): string[] {
+type Produced = { value: string; latest: boolean } | { skip: string };
+
+function evaluate(rule: Rule, source: TagSource, exp: Expressions): Produced {
+  const { attrs, line } = rule;
+  const branch = refName(source.ref, 'refs/heads/');
+  const gitTag = refName(source.ref, 'refs/tags/');
+  switch (rule.type) {
+    case 'timestamp-sha':
+      if (source.commitTime === undefined) {
+        throw new InputError(
+          'tags',
+          'type=timestamp-sha needs the commit time: run in a git checkout that holds the commit',
+        );
+      }
+      return { value: `${source.commitTime}-${exp.shortSha}`, latest: false };
+    case 'schedule':
+      if (source.event !== 'schedule') return { skip: 'not a scheduled run' };
+      return { value: exp.expand(attrs.pattern ?? 'nightly', line), latest: false };
+    case 'semver':
+    case 'pep440':
+      return version(rule, gitTag, exp);
+    case 'match': {
+      const value = attrs.value ? exp.expand(attrs.value, line) : gitTag;
+      if (!value) return { skip: 'not a tag build' };
+      const found = matchPattern(attrs.pattern!, line).exec(value);
+      if (!found) return { skip: `${attrs.pattern} does not match '${value}'` };
+      const group = found[Number(attrs.group ?? '0')];
+      if (group === undefined) return { skip: `group ${attrs.group} does not exist in ${attrs.pattern}` };
+      return { value: group, latest: true };
+    }
+    case 'edge': {
+      if (branch === undefined) return { skip: 'not a branch build' };
+      const edgeBranch = attrs.branch || source.defaultBranch;
+      if (!edgeBranch) return { skip: 'the default branch is unknown: set branch=<name>' };
+      return edgeBranch === branch
+        ? { value: 'edge', latest: false }
+        : { skip: `not the ${edgeBranch} branch` };
+    }
+    case 'ref':
+      if (attrs.event === 'branch') {
+        return branch === undefined
+          ? { skip: 'not a branch build' }
+          : { value: sanitizeTag(branch), latest: false };
+      }
+      if (attrs.event === 'tag') {
+        return gitTag === undefined
+          ? { skip: 'not a tag build' }
+          : { value: sanitizeTag(gitTag), latest: true };
+      }
+      {
+        const pr = /^refs\/(?:pull|merge-requests)\/(\d+)\//.exec(source.ref)?.[1];
+        return pr ? { value: pr, latest: false } : { skip: 'not a pull request build' };
+      }
+    case 'raw':
+      return { value: exp.expand(attrs.value!, line), latest: false };
+    case 'sha':
+      return { value: attrs.format === 'long' ? source.sha : exp.shortSha, latest: false };
+  }
+  throw new Error(`unreachable: ${rule.type}`);
+}
+
+/**
+ * `type=semver` and `type=pep440`: the git tag (or `value`), narrowed by `match`'s first group,
+ * rendered with `pattern`. A pre-release (and for PEP 440 a post- or dev-release) gets only its
+ * full version, or `{{raw}}` when that is the whole pattern, and never `latest`.
+ */
+function version(rule: Rule, gitTag: string | undefined, exp: Expressions): Produced {
+  const { attrs, line } = rule;
+  let raw = attrs.value ? exp.expand(attrs.value, line) : gitTag;
+  if (raw === undefined) return { skip: 'not a tag build' };
+  if (attrs.match) {
+    const found = matchPattern(attrs.match, line).exec(raw);
+    // As metadata-action: no match leaves the whole value, which must then be a version itself.
+    if (found) raw = found[1] ?? found[0];
+  }
+  raw = raw.replace(/\//g, '-');
+  const pattern = attrs.pattern!;
+  const rawOnly = /^\{\{\s*raw\s*\}\}$/.test(pattern);
+  if (rule.type === 'semver') {
+    if (!semver.valid(raw)) return { skip: `'${raw}' is not a semantic version` };
+    const parsed = semver.parse(raw, { loose: true })!;
+    const fields = {
+      raw,
+      version: parsed.version,
+      major: parsed.major,
+      minor: parsed.minor,
+      patch: parsed.patch,
+    };
+    if (parsed.prerelease.length > 0) return { value: rawOnly ? raw : parsed.version, latest: false };
+    return { value: renderPattern(pattern, fields, line), latest: true };
+  }
+  if (!pep440.valid(raw)) return { skip: `'${raw}' is not a PEP 440 version` };
+  const explained = pep440.explain(raw)!;
+  const clean = pep440.clean(raw)!;
+  if (explained.is_prerelease || explained.is_postrelease || explained.is_devrelease) {
+    return { value: rawOnly ? raw : clean, latest: false };
+  }
+  const fields = {
+    raw,
+    version: clean,
+    major: pep440.major(raw),
+    minor: pep440.minor(raw),
+    patch: pep440.patch(raw),
+  };
+  return { value: renderPattern(pattern, fields, line), latest: true };
+}
+
+function renderPattern(pattern: string, fields: Record<string, string | number>, line: string): string {
+  return pattern.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
+    if (!(name in fields)) {
+      throw new InputError(
+        'tags',
+        `rule '${line}': ${whole} is not one of {{${Object.keys(fields).join('}} {{')}}}`,
+      );
+    }
+    return String(fields[name]);
+  });
+}
+
+/** A `pattern`/`match` regular expression: `/re/flags` or the bare expression. */
+function matchPattern(text: string, line: string): RegExp {
+  const literal = /^\/(.+)\/([a-z]*)$/.exec(text);
+  try {
+    return literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(text);
+  } catch (error) {
+    throw new InputError(
+      'tags',
+      `rule '${line}': '${text}' is not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+}
+
+const refName = (ref: string, prefix: string) =>
+  ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined;
+
+/** `type=semver,pattern={{version}},"match=v(\d+),x"`: CSV fields; a field without `=` is the value. */
+export function parseRule(line: string): Rule {
+  const attrs: Record<string, string> = {};
+  for (const field of splitFields(line, 'tags')) {
+    const eq = field.indexOf('=');
+    if (eq < 0) attrs.value = field;
+    else if (eq === 0) throw new InputError('tags', `rule '${line}': '${field}' has no attribute name`);
+    else attrs[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
+  }
+  const type = attrs.type ?? 'raw';
+  const known = ATTRIBUTES[type];
+  if (!known) {
+    throw new InputError(
+      'tags',
+      `rule '${line}': unknown type '${type}' (one of ${Object.keys(ATTRIBUTES).join(', ')})`,
+    );
+  }
+  for (const key of Object.keys(attrs)) {
+    if (!COMMON.includes(key) && !known.includes(key)) {
+      throw new InputError(
+        'tags',
+        `rule '${line}': type=${type} has no attribute '${key}' (it takes ${[...COMMON.slice(1), ...known].join(', ')})`,
+      );
+    }
+  }
+  const need = (key: string, why: string) => {
+    if (attrs[key] === undefined) throw new InputError('tags', `rule '${line}': type=${type} needs ${why}`);
+  };
+  if (type === 'semver' || type === 'pep440') need('pattern', 'pattern= (e.g. {{version}})');
+  if (type === 'match') need('pattern', 'pattern= (a regular expression)');
+  if (type === 'raw') need('value', 'value=');
+  if (type === 'ref') {
+    need('event', 'event=branch, event=tag or event=pr');
+    if (!['branch', 'tag', 'pr'].includes(attrs.event!)) {
+      throw new InputError('tags', `rule '${line}': event must be branch, tag or pr`);
+    }
+    if (attrs.event === 'pr' && attrs.prefix === undefined) attrs.prefix = 'pr-';
+  }
+  if (type === 'sha') {
+    attrs.prefix ??= 'sha-';
+    if (!['short', 'long'].includes(attrs.format ?? 'short')) {
+      throw new InputError('tags', `rule '${line}': format must be short or long`);
+    }
+  }
+  if (type === 'match' && !/^\d+$/.test(attrs.group ?? '0')) {
+    throw new InputError('tags', `rule '${line}': group must be a number`);
+  }
+  if (attrs.match !== undefined) matchPattern(attrs.match, line);
+  if (attrs.pattern !== undefined && type === 'match') matchPattern(attrs.pattern, line);
+  const priority = attrs.priority === undefined ? PRIORITY[type]! : Number(attrs.priority);
+  if (!Number.isFinite(priority)) throw new InputError('tags', `rule '${line}': priority must be a number`);
+  return { line, type, attrs, priority };
+}
+
+/** `latest=auto|true|false`, `prefix=<text>[,onlatest=true]`, `suffix=<text>[,onlatest=true]`, one per line. */
+export function parseFlavor(lines: string[]): Flavor {
+  const flavor: Flavor = { latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false };
+  for (const line of lines) {
+    let last: 'prefix' | 'suffix' | undefined;
+    for (const field of splitFields(line, 'flavor')) {
+      const eq = field.indexOf('=');
+      if (eq <= 0) throw new InputError('flavor', `'${line}': '${field}' is not key=value`);
+      const key = field.slice(0, eq).trim().toLowerCase();
+      const value = field.slice(eq + 1).trim();
+      if (key === 'latest') {
+        if (value !== 'auto' && value !== 'true' && value !== 'false') {
+          throw new InputError('flavor', `'${line}': latest must be auto, true or false`);
+        }
+        flavor.latest = value;
+      } else if (key === 'prefix' || key === 'suffix') {
+        flavor[key] = value;
+        last = key;
+      } else if (key === 'onlatest') {
+        if (value !== 'true' && value !== 'false') {
+          throw new InputError('flavor', `'${line}': onlatest must be true or false`);
+        }
+        if (!last) throw new InputError('flavor', `'${line}': onlatest follows prefix= or suffix=`);
+        flavor[last === 'prefix' ? 'prefixLatest' : 'suffixLatest'] = value === 'true';
+      } else {
+        throw new InputError(
+          'flavor',
+          `'${line}': unknown entry '${key}' (latest, prefix, suffix, onlatest)`,
+        );
+      }
+    }
+  }
+  return flavor;
+}
+
+/** CSV fields as metadata-action reads them: double quotes protect commas, `""` is a quote. */
+function splitFields(line: string, input: string): string[] {
   const fields: string[] = [];
   let current = '';
   let quoted = false;
-  for (const char of line) {
-    if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) {
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (char === '"') {
+      if (quoted && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (char === ',' && !quoted) {
       fields.push(current);
       current = '';
     } else current += char;
   }
-  if (quoted) throw new InputError('tags', `rule '${line}': unbalanced double quote`);
+  if (quoted) throw new InputError(input, `'${line}': unbalanced double quote`);
   fields.push(current);
   return fields.map((f) => f.trim()).filter(Boolean);
 }
 
-/** Each evaluator returns the tag values, or a reason why the rule does not apply to this run. */
-type Evaluator = (attrs: Record<string, string>, source: TagSource, line: string) => string[] | string;
+/**
+ * The global expressions of docker/metadata-action, usable in `value`, `prefix`, `suffix`,
+ * `enable`, schedule patterns, flavor prefix/suffix and labels: `{{branch}}`, `{{tag}}`,
+ * `{{sha}}`, `{{base_ref}}`, `{{is_default_branch}}`, `{{is_not_default_branch}}`,
+ * `{{date '<format>' tz='<zone>'}}`, `{{commit_date '<format>' tz='<zone>'}}`.
+ */
+export class Expressions {
+  readonly warnings: string[] = [];
+  readonly shortSha: string;
+  private readonly now: Date;
 
-const evaluators: Record<string, Evaluator> = {
-  'timestamp-sha': (_attrs, source) => {
-    if (source.commitTime === undefined) {
-      throw new InputError(
-        'tags',
-        'type=timestamp-sha needs the commit time: run in a git checkout of the commit',
-      );
-    }
-    return [`${source.commitTime}-${source.sha.slice(0, 7)}`];
-  },
-  sha: (attrs, source, line) => {
-    const format = attrs.format ?? 'short';
-    if (format !== 'short' && format !== 'long')
-      throw new InputError('tags', `rule '${line}': format must be short or long`);
-    if (attrs.prefix === undefined) attrs.prefix = 'sha-';
-    return [format === 'long' ? source.sha : source.sha.slice(0, 7)];
-  },
-  raw: (attrs, source, line) => {
-    if (!attrs.value) throw new InputError('tags', `rule '${line}': type=raw needs value=`);
-    if (attrs.value === 'latest' && isPrereleaseTag(source.ref)) return 'a prerelease never gets latest';
-    return [attrs.value];
-  },
-  ref: (attrs, source, line) => {
-    const event = attrs.event;
-    if (event === 'branch') {
-      const branch = source.ref.startsWith('refs/heads/')
-        ? source.ref.slice('refs/heads/'.length)
-        : undefined;
-      return branch ? [sanitizeTag(branch)] : 'not a branch build';
-    }
-    if (event === 'tag') {
-      const tag = gitTag(source.ref);
-      return tag ? [sanitizeTag(tag)] : 'not a tag build';
-    }
-    if (event === 'pr') return source.pullRequest ? [`pr-${source.pullRequest}`] : 'not a pull request build';
-    throw new InputError('tags', `rule '${line}': event must be branch, tag or pr`);
-  },
-  semver: (attrs, source, line) => {
-    const pattern = attrs.pattern;
-    if (!pattern)
-      throw new InputError('tags', `rule '${line}': type=semver needs pattern= (e.g. {{version}})`);
-    const raw = attrs.value ?? gitTag(source.ref);
-    if (!raw) return 'not a tag build';
-    let text = raw;
-    if (attrs.match) {
-      const found = compileMatch(attrs.match, line).exec(raw);
-      if (!found) return `tag '${raw}' does not match ${attrs.match}`;
-      text = found[1] ?? found[0];
-    }
-    const version = semver.parse(text.replace(/^v/, ''));
-    if (!version) return `'${text}' is not a semantic version`;
-    // A prerelease gets its full version only, whatever the pattern (as docker/metadata-action
-    // does): never a bare major/minor, nor the release's own x.y.z.
-    if (version.prerelease.length > 0) return [/\{\{\s*raw\s*\}\}/.test(pattern) ? text : version.version];
-    const uses = (key: string) => new RegExp(`\\{\\{\\s*${key}\\s*\\}\\}`).test(pattern);
-    if (version.major === 0 && uses('major') && !uses('minor') && !uses('version') && !uses('raw')) {
-      return 'a 0.x version gets no bare major tag';
-    }
-    return [
-      pattern.replace(/\{\{\s*(version|raw|major|minor|patch)\s*\}\}/g, (_m, key: string) =>
-        key === 'version'
-          ? version.version
-          : key === 'raw'
-            ? text
-            : String(version[key as 'major' | 'minor' | 'patch']),
-      ),
-    ];
-  },
-};
+  constructor(private readonly source: TagSource) {
+    this.now = source.now ?? new Date();
+    this.shortSha = source.sha.slice(0, source.shortShaLength ?? 7);
+  }
 
-function compileMatch(source: string, line: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new InputError(
-      'tags',
-      `rule '${line}': match is not a valid regular expression: ${(error as Error).message}`,
+  expand(text: string, where: string): string {
+    return text.replace(
+      /\{\{\{?\s*([a-z_]+)((?:\s+(?:'[^']*'|"[^"]*"|[a-z_]+=(?:'[^']*'|"[^"]*")))*)\s*\}?\}\}/g,
+      (whole, name: string, args: string) => this.evaluate(name, args.trim(), whole, where),
     );
   }
-}
 
-const gitTag = (ref: string) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+  private evaluate(name: string, args: string, whole: string, where: string): string {
+    const { ref } = this.source;
+    if (name === 'date' || name === 'commit_date') {
+      const format = /^(['"])(.*?)\1/.exec(args);
+      if (!format)
+        throw new InputError('tags', `'${where}': ${whole} needs a format, e.g. {{${name} 'YYYYMMDD'}}`);
+      const rest = args.slice(format[0].length).trim();
+      let timeZone = 'UTC';
+      if (rest) {
+        const tz = /^tz=(['"])(.*?)\1$/.exec(rest);
+        if (!tz) throw new InputError('tags', `'${where}': ${whole}: the only attribute is tz='<IANA zone>'`);
+        timeZone = tz[2]!;
+      }
+      const date =
+        name === 'date' || this.source.commitTime === undefined
+          ? this.now
+          : new Date(this.source.commitTime * 1000);
+      try {
+        return formatDate(date, format[2]!, timeZone);
+      } catch {
+        throw new InputError('tags', `'${where}': ${whole}: '${timeZone}' is not a known time zone`);
+      }
+    }
+    if (args) throw new InputError('tags', `'${where}': ${whole} takes no arguments`);
+    switch (name) {
+      case 'branch':
+        return refName(ref, 'refs/heads/') ?? '';
+      case 'tag':
+        return refName(ref, 'refs/tags/') ?? '';
+      case 'sha':
+        return this.shortSha;
+      case 'base_ref':
+        return refName(ref, 'refs/heads/') === undefined ? (this.source.baseRef ?? '') : '';
+      case 'is_default_branch':
+        return String(this.isDefaultBranch());
+      case 'is_not_default_branch':
+        return String(!this.isDefaultBranch());
+    }
+    throw new InputError(
+      'tags',
+      `'${where}': unknown expression ${whole} (branch, tag, sha, base_ref, is_default_branch, is_not_default_branch, date, commit_date)`,
+    );
+  }
 
-function isPrereleaseTag(ref: string): boolean {
-  const tag = gitTag(ref);
-  const version = tag ? semver.parse(tag.replace(/^.*?v?(?=\d+\.\d+\.\d+)/, '')) : null;
-  return Boolean(version && version.prerelease.length > 0);
+  private isDefaultBranch(): boolean {
+    // A scheduled run always runs on the default branch's last commit.
+    if (this.source.event === 'schedule') return true;
+    const branch = refName(this.source.ref, 'refs/heads/');
+    if (branch === undefined) return false;
+    if (!this.source.defaultBranch) {
+      const warning = '{{is_default_branch}} reads false: the default branch of the repository is unknown';
+      if (!this.warnings.includes(warning)) this.warnings.push(warning);
+      return false;
+    }
+    return branch === this.source.defaultBranch;
+  }
 }
 
 /**
