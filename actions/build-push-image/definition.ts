@@ -11,17 +11,38 @@ export const definition = {
   branding: { icon: 'package', color: 'yellow' },
   inputs: {
     repository: {
-      description: 'Image repository inside the registry, e.g. `my-app` or `team/my-app`.',
-      required: true,
+      description:
+        'Image repository inside the registry, e.g. `my-app` or `team/my-app`: the primary image. Required unless `images` is set.',
+      default: '',
+    },
+    images: {
+      description:
+        'More images to push the same build to, one per line: `<host>/<repository>` (another registry, e.g. a mirror) or `<repository>` (the same registry), optionally as `name=<image>,enable=true|false`. Without `repository` the first is the primary image. Our registry login goes to the registry of `repository`/`registry` only; log in to the others beforehand (e.g. docker/login-action).',
+      type: 'list',
+      multiline: true,
+      default: '',
     },
     context: { description: 'Build context folder, relative to the workspace.', default: '.' },
     dockerfile: { description: 'Dockerfile path. Default: `<context>/Dockerfile`.', default: '' },
     tags: {
       description:
-        'Tag rules, one per line (docker/metadata-action syntax): `type=timestamp-sha`, `type=sha`, `type=ref,event=branch|tag|pr`, `type=semver,pattern={{version}}[,match=<regex>]`, `type=raw,value=<tag>`. The first tag produced is the primary `tag`.',
+        "Tag rules, one per line, in docker/metadata-action v6 syntax plus our `type=timestamp-sha` (`<commit time>-<short sha>`, the default): `type=schedule|semver|pep440|match|edge|ref|raw|sha` with `pattern`, `value`, `match`, `group`, `branch`, `event`, `format`, `enable`, `priority`, `prefix`, `suffix`, and the expressions `{{branch}} {{tag}} {{sha}} {{base_ref}} {{is_default_branch}} {{is_not_default_branch}} {{date '<format>' tz='<zone>'}} {{commit_date …}}`. Tags are ordered by priority (timestamp-sha 1100 first); the first is the primary `tag`.",
       type: 'list',
       multiline: true,
       default: 'type=timestamp-sha',
+    },
+    flavor: {
+      description:
+        'Global tag behaviour, one per line as in docker/metadata-action: `latest=auto|true|false`, `prefix=<text>[,onlatest=true]`, `suffix=<text>[,onlatest=true]`.',
+      type: 'list',
+      multiline: true,
+      default: 'latest=auto',
+    },
+    'pr-commit': {
+      description:
+        "Pull requests: tag and label the pull request's `head` commit (its SHA and commit time), or the `merge` commit the run checked out.",
+      options: ['head', 'merge'],
+      default: 'head',
     },
     'build-args': {
       description:
@@ -45,7 +66,14 @@ export const definition = {
     },
     labels: {
       description:
-        'Extra image labels, one `key=value` per line (OCI labels from the commit are always set).',
+        'Extra image labels, one `key=value` per line (global expressions allowed); they override the OCI labels set from the repository and commit.',
+      type: 'list',
+      multiline: true,
+      default: '',
+    },
+    annotations: {
+      description:
+        'Extra manifest annotations, one `key=value` per line; they override the OCI annotations (the same set as the labels).',
       type: 'list',
       multiline: true,
       default: '',
@@ -76,12 +104,33 @@ export const definition = {
   outputs: {
     image: { description: 'Image name without tag: `<registry>/<repository>`.', dotenv: 'IMAGE_NAME' },
     tag: { description: 'Primary tag (the first tag produced by the rules).', dotenv: 'IMAGE_TAG' },
-    tags: { description: 'Every full reference `<image>:<tag>`, one per line.', dotenv: 'IMAGE_TAGS' },
+    tags: {
+      description: 'Every full reference `<image>:<tag>` of every image, one per line.',
+      dotenv: 'IMAGE_TAGS',
+    },
+    version: {
+      description: 'The primary tag as docker/metadata-action names it (`org.opencontainers.image.version`).',
+      dotenv: 'IMAGE_VERSION',
+    },
     digest: {
       description: 'Manifest digest (`sha256:…`) as the registry serves it.',
       dotenv: 'IMAGE_DIGEST',
     },
     'image-ref': { description: 'Immutable reference `<image>@<digest>`.', dotenv: 'IMAGE_REF' },
+    'image-refs': {
+      description: 'Immutable reference `<image>@<digest>` of every image, one per line, the primary first.',
+      dotenv: 'IMAGE_REFS',
+    },
+    labels: {
+      description: 'Labels set on the image, one `key=value` per line (docker/metadata-action `labels`).',
+    },
+    annotations: {
+      description:
+        'Annotations set on the image manifest, one `manifest:key=value` per line (docker/metadata-action `annotations`).',
+    },
+    json: {
+      description: "JSON of `tags`, `labels` and `annotations`, as docker/metadata-action's `json` output.",
+    },
     built: {
       description: '`true` when an image was built in this run, `false` when an existing one was reused.',
       dotenv: 'IMAGE_BUILT',

@@ -7,9 +7,11 @@ import { policiesForImage } from '../../src/core/flux/policy.ts';
 import type { BuildRequest } from '../../src/core/image/builders/builder.ts';
 import { selectBuilder } from '../../src/core/image/builders/select.ts';
 import { imageForCommit } from '../../src/core/image/existing.ts';
-import { generateTags } from '../../src/core/image/tags.ts';
+import { type ImageFacts, imageLabels, labelLines } from '../../src/core/image/labels.ts';
+import { Expressions, generateTags, type TagSource } from '../../src/core/image/tags.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
+import { userLogin } from '../../src/core/registry/docker-config.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
@@ -24,15 +26,16 @@ export { definition };
 
 const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
+/** An image to push to: `host` undefined means the registry of the `registry` input (or ECR). */
+interface ImageName {
+  host?: string;
+  repository: string;
+}
+
 export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
   const { inputs, context, log } = args;
   // Everything that can be checked without the network is checked first: bad input pushes nothing.
-  if (!REPOSITORY.test(inputs.repository)) {
-    throw new InputError(
-      'repository',
-      `'${inputs.repository}' is not a valid repository name (lowercase, a-z0-9 and ._-/ separators)`,
-    );
-  }
+  const names = imageNames(inputs.repository, inputs.images);
   const buildContext = workspacePath(context.workspace, inputs.context, 'context');
   if (!statSync(buildContext.path).isDirectory()) {
     throw new InputError('context', `${inputs.context} is not a folder`);
@@ -44,49 +47,86 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     throw new InputError('dockerfile', `${dockerfile.display} is not a file`);
   }
   const secrets = parseSecrets(inputs.secrets, context.workspace, process.env, args.mask);
-  const { tags, skipped } = generateTags(inputs.tags, {
-    sha: context.sha,
-    commitTime: context.commitTime,
+  const commit = taggedCommit(context, inputs['pr-commit'] as 'head' | 'merge', log);
+  const source: TagSource = {
+    ...commit,
     ref: context.ref,
-    pullRequest: context.pullRequest,
+    event: context.event,
     defaultBranch: context.defaultBranch,
-  });
+    baseRef: context.baseRef,
+    now: new Date(),
+    shortShaLength: shortShaLength(process.env.DOCKER_METADATA_SHORT_SHA_LENGTH),
+  };
+  const { tags, version, skipped, warnings } = generateTags(inputs.tags, source, inputs.flavor);
   for (const { rule, reason } of skipped) log.info(`tag rule '${rule}' gives no tag: ${reason}`);
+  for (const warning of warnings) log.warning(warning);
   if (tags.length === 0) {
     throw new InputError(
       'tags',
       `no rule produced a tag for ${context.ref || 'this run'} (add e.g. type=timestamp-sha)`,
     );
   }
+  const expressions = new Expressions(source);
+  const facts = imageFacts(context, commit, version, names[0]!.repository);
+  const labels = imageLabels(facts, inputs.labels, 'labels', expressions);
+  const annotations = imageLabels(facts, inputs.annotations, 'annotations', expressions);
   const builder = await selectBuilder(inputs.builder as 'auto' | 'docker' | 'buildah');
 
   const target = await resolveRegistry(registryTargetOptions(inputs, args, awsRegion(inputs)));
-  const image = `${target.host}/${inputs.repository}`;
-  const references = tags.map((tag) => `${image}:${tag}`);
-  const client = new RegistryClient(
-    target.host,
-    { username: target.username, password: target.password },
-    { logger: log, mask: args.mask },
-  );
-  await fluxCheck(args, client, image, tags[0]!);
+  const images = names.map(({ host, repository }) => ({ host: host ?? target.host, repository }));
+  const clients = new Map<string, RegistryClient>();
+  for (const { host } of images) {
+    if (clients.has(host)) continue;
+    // Our login is for the target registry only; another registry is read with the user's own.
+    const login =
+      host === target.host
+        ? { username: target.username, password: target.password }
+        : ((await userLogin(host, process.env)) ?? { username: '', password: '' });
+    clients.set(host, new RegistryClient(host, login, { logger: log, mask: args.mask }));
+  }
+  const primary = images[0]!;
+  const imageName = (image: { host: string; repository: string }) => `${image.host}/${image.repository}`;
+  const references = images.flatMap((image) => tags.map((tag) => `${imageName(image)}:${tag}`));
+  await fluxCheck(args, clients.get(primary.host)!, primary.repository, imageName(primary), tags[0]!);
   const outputs = {
-    image,
+    image: imageName(primary),
     tag: tags[0]!,
     tags: references.join('\n'),
+    version,
     digest: '',
     'image-ref': '',
+    'image-refs': '',
     built: 'false',
+    labels: labelLines(labels).join('\n'),
+    annotations: labelLines(annotations, 'manifest:').join('\n'),
+    json: JSON.stringify({ tags: references, labels, annotations: labelLines(annotations, 'manifest:') }),
   };
+  const refs = (digest: string) => images.map((image) => `${imageName(image)}@${digest}`).join('\n');
 
   if (inputs['if-exists'] === 'skip' && inputs.push) {
-    const existing = await imageForCommit(client, inputs.repository, tags[0]!, context.sha);
-    if (existing) {
+    const existing = await Promise.all(
+      images.map((image) => imageForCommit(clients.get(image.host)!, image.repository, tags[0]!, commit.sha)),
+    );
+    // Reused only when every image already holds this commit's build, under one digest.
+    if (existing[0] && existing.every((digest) => digest === existing[0])) {
+      const digest = existing[0];
       log.info(
-        `${image}:${tags[0]} already holds ${existing}, built from ${context.sha.slice(0, 7)}: not building again`,
+        `${outputs.image}:${tags[0]} already holds ${digest}, built from ${commit.sha.slice(0, 7)}: not building again`,
       );
-      await retag(client, inputs.repository, existing, tags.slice(1), { dryRun: inputs['dry-run'], log });
-      args.summary(summary({ ...outputs, digest: existing }, 'reused (already pushed for this commit)'));
-      return { ...outputs, digest: existing, 'image-ref': `${image}@${existing}` };
+      for (const image of images) {
+        await retag(clients.get(image.host)!, image.repository, digest, tags.slice(1), {
+          dryRun: inputs['dry-run'],
+          log,
+        });
+      }
+      const result = {
+        ...outputs,
+        digest,
+        'image-ref': `${outputs.image}@${digest}`,
+        'image-refs': refs(digest),
+      };
+      args.summary(summary(result, 'reused (already pushed for this commit)'));
+      return result;
     }
   }
 
@@ -97,19 +137,21 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     references,
     buildArgs: inputs['build-args'],
     secrets,
-    labels: {
-      ...commitLabels(context, inputs.repository),
-      ...Object.fromEntries(inputs.labels.map((line) => splitLabel(line))),
-    },
+    labels,
+    annotations,
     target: inputs.target || undefined,
     platforms: inputs.platforms,
     push,
-    cache: inputs.cache ? (builder.name === 'docker' ? `${image}:buildcache` : image) : undefined,
-    timestamp: context.commitTime,
+    cache: inputs.cache
+      ? builder.name === 'docker'
+        ? `${outputs.image}:buildcache`
+        : outputs.image
+      : undefined,
+    timestamp: commit.commitTime,
     login: target.username
       ? { host: target.host, username: target.username, password: target.password }
       : undefined,
-    insecure: isLoopbackHost(target.host),
+    insecure: images.every((image) => isLoopbackHost(image.host)),
     workDir: context.tempDir,
     env: childEnv(process.env),
     log,
@@ -122,9 +164,23 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     args.summary(summary({ ...outputs, built: 'true' }, why));
     return { ...outputs, built: 'true' };
   }
-  const digest = await client.manifestDigest(inputs.repository, tags[0]!);
-  if (!digest) throw new UserError(`pushed ${references[0]}, but ${target.host} does not serve it`);
-  const result = { ...outputs, digest, 'image-ref': `${image}@${digest}`, built: 'true' };
+  let digest = '';
+  for (const image of images) {
+    const served = await clients.get(image.host)!.manifestDigest(image.repository, tags[0]!);
+    if (!served)
+      throw new UserError(`pushed ${imageName(image)}:${tags[0]}, but ${image.host} does not serve it`);
+    digest ||= served;
+    if (served !== digest) {
+      throw new UserError(`${imageName(image)}:${tags[0]} is ${served}, not ${digest} as ${outputs.image}`);
+    }
+  }
+  const result = {
+    ...outputs,
+    digest,
+    'image-ref': `${outputs.image}@${digest}`,
+    'image-refs': refs(digest),
+    built: 'true',
+  };
   args.summary(summary(result, 'built and pushed'));
   return result;
 }
@@ -136,6 +192,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
 async function fluxCheck(
   args: RunArgs<Inputs<typeof definition>>,
   client: RegistryClient,
+  repository: string,
   image: string,
   tag: string,
 ) {
@@ -145,7 +202,7 @@ async function fluxCheck(
   const notes: string[] = [];
   let registryTags: string[] | undefined;
   if (policiesForImage(flux.objects, image).length > 0) {
-    registryTags = await client.tags(args.inputs.repository).catch((error: Error) => {
+    registryTags = await client.tags(repository).catch((error: Error) => {
       notes.push(`the tags of ${image} could not be listed (${error.message}): the rank was not checked`);
       return undefined;
     });
@@ -163,25 +220,107 @@ async function fluxCheck(
   );
 }
 
-function splitLabel(line: string): [string, string] {
-  const eq = line.indexOf('=');
-  if (eq <= 0) throw new InputError('labels', `'${line}' is not key=value`);
-  return [line.slice(0, eq), line.slice(eq + 1)];
+/**
+ * `repository` (in the target registry) first, then each enabled `images` line: `<host>/<repo>`
+ * for another registry, `<repo>` for the target one, optionally `name=<image>,enable=<bool>`.
+ */
+function imageNames(repository: string, lines: string[]): ImageName[] {
+  const names: ImageName[] = [];
+  if (repository) names.push({ repository: validRepository(repository, 'repository') });
+  for (const line of lines) {
+    const attrs: Record<string, string> = {};
+    for (const field of line
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)) {
+      const eq = field.indexOf('=');
+      if (eq < 0) attrs.name = field;
+      else attrs[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
+    }
+    for (const key of Object.keys(attrs)) {
+      if (key !== 'name' && key !== 'enable')
+        throw new InputError('images', `'${line}': unknown attribute '${key}'`);
+    }
+    if (attrs.enable !== undefined && attrs.enable !== 'true' && attrs.enable !== 'false') {
+      throw new InputError('images', `'${line}': enable must be true or false`);
+    }
+    if (attrs.enable === 'false') continue;
+    const name = (attrs.name ?? '').toLowerCase();
+    const first = name.split('/')[0]!;
+    // As docker reads a name: a first part with a dot or a port, or localhost, is a registry.
+    const hasHost = name.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+    const image = hasHost
+      ? { host: first, repository: validRepository(name.slice(first.length + 1), 'images') }
+      : { repository: validRepository(name, 'images') };
+    if (!names.some((n) => n.host === image.host && n.repository === image.repository)) names.push(image);
+  }
+  if (names.length === 0) throw new InputError('repository', 'is required (or name the images in images)');
+  return names;
 }
 
-/** OCI labels from the commit. `created` is the commit time, so a rebuild reproduces the image. */
-function commitLabels(context: RunArgs<unknown>['context'], repository: string): Record<string, string> {
-  const labels: Record<string, string> = {
-    'org.opencontainers.image.revision': context.sha,
-    'org.opencontainers.image.title': repository.split('/').pop()!,
+function validRepository(name: string, input: string): string {
+  if (!REPOSITORY.test(name)) {
+    throw new InputError(
+      input,
+      `'${name}' is not a valid repository name (lowercase, a-z0-9 and ._-/ separators)`,
+    );
+  }
+  return name;
+}
+
+/**
+ * The commit the tags and labels describe. A pull request's head commit by default (what its
+ * author pushed), not the merge commit the run checked out; that one with `pr-commit: merge`.
+ */
+function taggedCommit(
+  context: RunArgs<unknown>['context'],
+  prCommit: 'head' | 'merge',
+  log: Logger,
+): { sha: string; commitTime?: number } {
+  const head = context.pullRequestHead;
+  if (prCommit === 'merge' || !head || head.sha === context.sha) {
+    return { sha: context.sha, commitTime: context.commitTime };
+  }
+  if (head.commitTime === undefined) {
+    log.warning(
+      `the pull request head ${head.sha.slice(0, 7)} is not in the checkout, so its commit time is unknown: tagging the merge commit ${context.sha.slice(0, 7)} (fetch the head, e.g. actions/checkout with fetch-depth: 2, or set pr-commit: merge)`,
+    );
+    return { sha: context.sha, commitTime: context.commitTime };
+  }
+  return head;
+}
+
+function shortShaLength(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const length = Number(value);
+  if (!Number.isInteger(length) || length < 1) {
+    throw new InputError('DOCKER_METADATA_SHORT_SHA_LENGTH', `'${value}' is not a positive whole number`);
+  }
+  return length;
+}
+
+/**
+ * OCI facts as docker/metadata-action takes them from the repository payload, except `created`:
+ * the commit time (the image's own timestamp), so a rebuild of a commit reproduces the image.
+ */
+function imageFacts(
+  context: RunArgs<unknown>['context'],
+  commit: { sha: string; commitTime?: number },
+  version: string,
+  repository: string,
+): ImageFacts {
+  const info = context.repositoryInfo ?? {};
+  const url =
+    info.url ?? (context.serverUrl && context.repository ? `${context.serverUrl}/${context.repository}` : '');
+  return {
+    title: info.name ?? context.repository?.split('/').pop() ?? repository.split('/').pop()!,
+    description: info.description ?? '',
+    url,
+    version,
+    created: new Date((commit.commitTime ?? Math.floor(Date.now() / 1000)) * 1000).toISOString(),
+    revision: commit.sha,
+    licenses: info.license && info.license !== 'NOASSERTION' ? info.license : '',
   };
-  if (context.commitTime !== undefined) {
-    labels['org.opencontainers.image.created'] = new Date(context.commitTime * 1000).toISOString();
-  }
-  if (context.serverUrl && context.repository) {
-    labels['org.opencontainers.image.source'] = `${context.serverUrl}/${context.repository}`;
-  }
-  return labels;
 }
 
 /**

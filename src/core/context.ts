@@ -23,6 +23,13 @@ export interface RunContext {
   pullRequest?: number;
   /** Committer time of `sha` in unix seconds, when the platform knows it without git. */
   commitTime?: number;
+  /**
+   * Pull/merge requests built from a merge commit (`sha`): the request's own head commit, and its
+   * committer time when the checkout holds it.
+   */
+  pullRequestHead?: { sha: string; commitTime?: number };
+  /** What the platform says about the repository (GitHub: the event's repository payload). */
+  repositoryInfo?: { name?: string; description?: string; url?: string; license?: string };
   /** Token that authenticates to the platform's own API and git remote, if the platform provides one. */
   token?: string;
 }

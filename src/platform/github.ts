@@ -68,8 +68,18 @@ export class GitHubPlatform implements Platform {
     const payload = readEvent(env.GITHUB_EVENT_PATH);
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     const ref = env.GITHUB_REF ?? '';
-    const pr = payload.pull_request as { number?: number; base?: { ref?: string } } | undefined;
-    const repo = payload.repository as { default_branch?: string } | undefined;
+    const pr = payload.pull_request as
+      | { number?: number; base?: { ref?: string }; head?: { sha?: string } }
+      | undefined;
+    const repo = payload.repository as
+      | {
+          default_branch?: string;
+          name?: string;
+          description?: string | null;
+          html_url?: string;
+          license?: { spdx_id?: string } | null;
+        }
+      | undefined;
     const head = payload.head_commit as { timestamp?: string } | undefined;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     return {
@@ -85,6 +95,17 @@ export class GitHubPlatform implements Platform {
       before: typeof payload.before === 'string' ? payload.before : undefined,
       baseRef: env.GITHUB_BASE_REF || pr?.base?.ref || undefined,
       pullRequest: pr?.number,
+      pullRequestHead: pr?.head?.sha
+        ? { sha: pr.head.sha, commitTime: await commitTime(workspace, pr.head.sha) }
+        : undefined,
+      repositoryInfo: repo
+        ? {
+            name: repo.name,
+            description: repo.description ?? undefined,
+            url: repo.html_url,
+            license: repo.license?.spdx_id,
+          }
+        : undefined,
       // Git's committer time first (what the CLI and GitLab read too); the payload when there is no checkout.
       commitTime:
         (await commitTime(workspace, env.GITHUB_SHA ?? '')) ??

@@ -74,6 +74,19 @@ export class GitLabPlatform extends CliPlatform {
       before: env.CI_COMMIT_BEFORE_SHA,
       baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
       pullRequest: mr ? Number(mr) : undefined,
+      // Merged-results pipelines build a merge commit; the merge request's own head is this one.
+      pullRequestHead:
+        env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA && env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA !== sha
+          ? {
+              sha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA,
+              commitTime: await commitTime(workspace, env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA),
+            }
+          : undefined,
+      repositoryInfo: {
+        name: env.CI_PROJECT_NAME,
+        description: env.CI_PROJECT_DESCRIPTION || undefined,
+        url: env.CI_PROJECT_URL,
+      },
       commitTime: (await commitTime(workspace, sha)) ?? (Number.isFinite(timestamp) ? timestamp : undefined),
       token: env.CI_JOB_TOKEN,
     };

@@ -153,3 +153,25 @@ export async function writePrivateFile(path: string, content: string | Buffer): 
     await file.close();
   }
 }
+
+/**
+ * The user's own `auth` login for a registry (`docker login`, docker/login-action, `buildah
+ * login`), from the files buildah or docker would read, to read back what was pushed there.
+ * Credential helpers are not run: undefined then, and the registry is asked anonymously.
+ */
+export async function userLogin(
+  host: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ username: string; password: string } | undefined> {
+  const files = [...containersAuthFiles(env), join(dockerConfigDir(env), 'config.json')];
+  for (const file of files) {
+    const config = await readAuthFile(file);
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+      if (keyHost(key) !== keyHost(host) || typeof entry?.auth !== 'string') continue;
+      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+  }
+  return undefined;
+}

@@ -27,6 +27,7 @@ function request(extra: Partial<BuildRequest> = {}): BuildRequest {
     buildArgs: ['BASE_IMAGE=base:1', 'NPM_TOKEN=tok-123'],
     secrets: [],
     labels: { 'org.opencontainers.image.revision': 'abc' },
+    annotations: { 'org.opencontainers.image.title': 'app' },
     platforms: [],
     push: true,
     insecure: true,

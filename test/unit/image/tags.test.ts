@@ -428,14 +428,17 @@ const ownCases: Case[] = [
 ];
 
 describe('generateTags: docker/metadata-action README examples', () => {
-  it.each(readmeCases)('%s', (_name, rules, source, expected, flavor = []) => {
-    expect(generateTags([...rules], source, [...flavor]).tags).toEqual(expected);
-  });
+  it.each(readmeCases.map((c) => ({ name: c[0], c })))(
+    '$name',
+    ({ c: [, rules, source, expected, flavor] }) => {
+      expect(generateTags([...rules], source, [...(flavor ?? [])]).tags).toEqual(expected);
+    },
+  );
 });
 
 describe('generateTags: our own rules', () => {
-  it.each(ownCases)('%s', (_name, rules, source, expected, flavor = []) => {
-    expect(generateTags([...rules], source, [...flavor]).tags).toEqual(expected);
+  it.each(ownCases.map((c) => ({ name: c[0], c })))('$name', ({ c: [, rules, source, expected, flavor] }) => {
+    expect(generateTags([...rules], source, [...(flavor ?? [])]).tags).toEqual(expected);
   });
 
   it('reports the version (first tag), latest and why a rule gave nothing', () => {

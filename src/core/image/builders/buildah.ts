@@ -79,6 +79,8 @@ export function planBuildah(request: BuildRequest, user: AuthConfig = {}): Build
     build.add('--secret', `id=${secret.id},src=${src}`);
   });
   for (const [key, value] of Object.entries(request.labels)) build.add('--label', `${key}=${value}`);
+  for (const [key, value] of Object.entries(request.annotations))
+    build.add('--annotation', `${key}=${value}`);
   if (request.target) build.add('--target', request.target);
   if (request.platforms.length) build.add('--platform', request.platforms.join(','));
   if (request.timestamp !== undefined) build.add('--timestamp', String(request.timestamp));

@@ -24,6 +24,8 @@ export interface BuildRequest {
   buildArgs: string[];
   secrets: BuildSecret[];
   labels: Record<string, string>;
+  /** Manifest annotations (OCI); the classic `docker build` cannot set them. */
+  annotations: Record<string, string>;
   target?: string;
   platforms: string[];
   push: boolean;

@@ -121,6 +121,12 @@ export function planDocker(request: BuildRequest, buildx: boolean): DockerPlan {
   for (const ref of request.references) build.add('-t', ref);
   build.buildArgs(request);
   for (const [key, value] of Object.entries(request.labels)) build.add('--label', `${key}=${value}`);
+  if (buildx) {
+    for (const [key, value] of Object.entries(request.annotations))
+      build.add('--annotation', `${key}=${value}`);
+  } else if (Object.keys(request.annotations).length > 0) {
+    request.log.info('docker build without buildx sets no manifest annotations (labels are set)');
+  }
   if (request.target) build.add('--target', request.target);
   if (request.platforms.length) build.add('--platform', request.platforms.join(','));
   if (request.timestamp !== undefined) build.add('--build-arg', `SOURCE_DATE_EPOCH=${request.timestamp}`);
