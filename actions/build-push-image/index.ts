@@ -11,6 +11,7 @@ import { type ImageFacts, imageLabels, labelLines } from '../../src/core/image/l
 import { Expressions, generateTags, type TagSource } from '../../src/core/image/tags.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
+import { copyImage } from '../../src/core/registry/copy.ts';
 import { userLogin } from '../../src/core/registry/docker-config.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
@@ -103,27 +104,39 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   };
   const refs = (digest: string) => images.map((image) => `${imageName(image)}@${digest}`).join('\n');
 
-  if (inputs['if-exists'] === 'skip' && inputs.push) {
-    const existing = await Promise.all(
-      images.map((image) => imageForCommit(clients.get(image.host)!, image.repository, tags[0]!, commit.sha)),
-    );
-    // Reused only when every image already holds this commit's build, under one digest.
-    if (existing[0] && existing.every((digest) => digest === existing[0])) {
-      const digest = existing[0];
-      log.info(
-        `${outputs.image}:${tags[0]} already holds ${digest}, built from ${commit.sha.slice(0, 7)}: not building again`,
-      );
-      for (const image of images) {
-        await retag(clients.get(image.host)!, image.repository, digest, tags.slice(1), {
-          dryRun: inputs['dry-run'],
-          log,
-        });
+  const primaryClient = clients.get(primary.host)!;
+  const primaryRefs = tags.map((tag) => `${outputs.image}:${tag}`);
+  /** The other images get the primary's manifest byte for byte: one digest everywhere. */
+  const mirror = async (digest: string) => {
+    for (const image of images.slice(1)) {
+      const client = clients.get(image.host)!;
+      if ((await imageForCommit(client, image.repository, tags[0]!, commit.sha)) === digest) {
+        await retag(client, image.repository, digest, tags.slice(1), { dryRun: inputs['dry-run'], log });
+      } else if (inputs['dry-run']) {
+        log.info(`dry-run: would copy ${outputs.image}@${digest} to ${imageName(image)}`);
+      } else {
+        const from = { client: primaryClient, repository: primary.repository };
+        await copyImage(from, { client, repository: image.repository }, digest, tags, log);
       }
+    }
+  };
+
+  if (inputs['if-exists'] === 'skip' && inputs.push) {
+    const existing = await imageForCommit(primaryClient, primary.repository, tags[0]!, commit.sha);
+    if (existing) {
+      log.info(
+        `${outputs.image}:${tags[0]} already holds ${existing}, built from ${commit.sha.slice(0, 7)}: not building again`,
+      );
+      await retag(primaryClient, primary.repository, existing, tags.slice(1), {
+        dryRun: inputs['dry-run'],
+        log,
+      });
+      await mirror(existing);
       const result = {
         ...outputs,
-        digest,
-        'image-ref': `${outputs.image}@${digest}`,
-        'image-refs': refs(digest),
+        digest: existing,
+        'image-ref': `${outputs.image}@${existing}`,
+        'image-refs': refs(existing),
       };
       args.summary(summary(result, 'reused (already pushed for this commit)'));
       return result;
@@ -134,7 +147,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const request: BuildRequest = {
     context: buildContext.path,
     dockerfile: dockerfile.path,
-    references,
+    references: primaryRefs,
     buildArgs: inputs['build-args'],
     secrets,
     labels,
@@ -151,12 +164,12 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     login: target.username
       ? { host: target.host, username: target.username, password: target.password }
       : undefined,
-    insecure: images.every((image) => isLoopbackHost(image.host)),
+    insecure: isLoopbackHost(primary.host),
     workDir: context.tempDir,
     env: childEnv(process.env),
     log,
   };
-  log.info(`${builder.name}: building ${references.join(', ')}${push ? ' and pushing' : ''}`);
+  log.info(`${builder.name}: building ${primaryRefs.join(', ')}${push ? ' and pushing' : ''}`);
   await builder.build(request);
   if (!push) {
     const why = inputs['dry-run'] ? 'dry-run: would push' : 'push: false, not pushed';
@@ -164,16 +177,9 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     args.summary(summary({ ...outputs, built: 'true' }, why));
     return { ...outputs, built: 'true' };
   }
-  let digest = '';
-  for (const image of images) {
-    const served = await clients.get(image.host)!.manifestDigest(image.repository, tags[0]!);
-    if (!served)
-      throw new UserError(`pushed ${imageName(image)}:${tags[0]}, but ${image.host} does not serve it`);
-    digest ||= served;
-    if (served !== digest) {
-      throw new UserError(`${imageName(image)}:${tags[0]} is ${served}, not ${digest} as ${outputs.image}`);
-    }
-  }
+  const digest = await primaryClient.manifestDigest(primary.repository, tags[0]!);
+  if (!digest) throw new UserError(`pushed ${primaryRefs[0]}, but ${primary.host} does not serve it`);
+  await mirror(digest);
   const result = {
     ...outputs,
     digest,

@@ -491,6 +491,14 @@ describe('build-push-image (docker, real dockerd)', () => {
     const tag = `${app.commitTime}-${app.sha.slice(0, 7)}`;
     expect(result.outputs).toMatchObject({ image: `${registry.host}/my-app-docker`, tag, built: 'true' });
     expect(result.outputs.digest).toBe(await servedDigest('my-app-docker', tag));
+    // The OCI labels reach the image with docker as with buildah.
+    const labels = JSON.parse((await imageContents('my-app-docker', tag)).config).config.Labels;
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.revision': app.sha,
+      'org.opencontainers.image.version': tag,
+      'org.opencontainers.image.title': 'app',
+      'org.opencontainers.image.created': new Date(app.commitTime * 1000).toISOString(),
+    });
     expectNoSecrets([result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary]);
     expect(readFileSync(argvLog, 'utf8')).not.toContain(registry.ecrPassword);
   });
@@ -562,5 +570,284 @@ describe('build-push-image (docker, real dockerd)', () => {
     expect(build).not.toContain('--load');
     expect(build).not.toContain(token);
     expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(userLogins());
+  });
+});
+
+describe('build-push-image: docker/metadata-action tag rules, labels and several registries', () => {
+  let mirror: RegistryHandle;
+  let prApp: Workspace & { mergeSha: string; mergeTime: number };
+
+  beforeAll(async () => {
+    mirror = await startRegistry({ auth: true, username: 'mirror-user' });
+    // A pull request checkout: the merge commit on top of the request's head commit.
+    const head = await gitWorkspace(resolve('test/fixtures/image-app'), join(dir, 'pr-app'), 1765000000);
+    const mergeTime = 1765003600;
+    await exec('git', ['commit', '-q', '--allow-empty', '-m', 'Merge head into main'], {
+      cwd: head.dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_DATE: `@${mergeTime} +0000`,
+        GIT_COMMITTER_DATE: `@${mergeTime} +0000`,
+        GIT_AUTHOR_NAME: 'GitHub',
+        GIT_AUTHOR_EMAIL: 'noreply@github.com',
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+      },
+    });
+    const mergeSha = (await exec('git', ['rev-parse', 'HEAD'], { cwd: head.dir })).stdout.trim();
+    prApp = { ...head, mergeSha, mergeTime };
+  });
+
+  afterAll(async () => {
+    await mirror?.stop();
+  });
+
+  const repositoryPayload = {
+    full_name: 'org/app',
+    name: 'app',
+    default_branch: 'main',
+    description: 'The app, in a container',
+    html_url: 'https://github.com/org/app',
+    license: { spdx_id: 'MIT' },
+  };
+
+  /** A run against the plain registry (username/password), with the event the runner would write. */
+  function runEvent(
+    inputs: Record<string, string>,
+    options: { env?: Record<string, string>; event?: Record<string, unknown>; cwd?: string } = {},
+  ): Promise<GitHubRunResult> {
+    return runAsGitHub(bundle, {
+      cwd: options.cwd ?? app.dir,
+      inputs: {
+        registry: registry.host,
+        'registry-username': registry.username,
+        'registry-password': registry.password,
+        builder: 'buildah',
+        dockerfile: 'copy-only.Dockerfile',
+        'build-args': `BASE_IMAGE=${base.ref}`,
+        ...inputs,
+      },
+      event: options.event ?? { ref: 'refs/heads/main', repository: repositoryPayload },
+      env: { ...builderEnv, GITHUB_REF: 'refs/heads/main', ...options.env },
+    });
+  }
+
+  const tagsOf = (result: GitHubRunResult) =>
+    result.outputs.tags!.split('\n').map((reference) => reference.slice(reference.lastIndexOf(':') + 1));
+
+  /** Every tag the run reported is served by the registry, at the run's digest. */
+  async function expectServed(repository: string, result: GitHubRunResult): Promise<void> {
+    for (const tag of tagsOf(result))
+      expect(await servedDigest(repository, tag), tag).toBe(result.outputs.digest);
+  }
+
+  const day = (date: Date, timeZone: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .format(date)
+      .replace(/-/g, '');
+
+  it('type=edge, {{date}} in a time zone and {{commit_date}} on a push to the default branch', async () => {
+    const before = new Date();
+    const result = await runEvent({
+      repository: 'meta-edge',
+      tags: [
+        'type=edge',
+        "type=raw,value=built-{{date 'YYYYMMDD' tz='Asia/Tokyo'}}",
+        "type=raw,value=commit-{{commit_date 'YYYYMMDD-HHmmss'}}",
+        'type=ref,event=branch',
+      ].join('\n'),
+    });
+    const after = new Date();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // By priority: edge (700), the branch (600), then the raw rules (200) in their written order.
+    const built = tagsOf(result)[2]!;
+    expect([`built-${day(before, 'Asia/Tokyo')}`, `built-${day(after, 'Asia/Tokyo')}`]).toContain(built);
+    // 1764000000 = 2025-11-24T16:00:00Z
+    expect(tagsOf(result)).toEqual(['edge', 'main', built, 'commit-20251124-160000']);
+    expect(result.outputs).toMatchObject({ tag: 'edge', version: 'edge', built: 'true' });
+    await expectServed('meta-edge', result);
+  });
+
+  it('sets the OCI labels and annotations metadata-action computes, on the image and as outputs', async () => {
+    const result = await runEvent({
+      repository: 'meta-labels',
+      tags: 'type=ref,event=branch',
+      labels: 'team=core',
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const expected = {
+      'org.opencontainers.image.created': '2025-11-24T16:00:00.000Z',
+      'org.opencontainers.image.description': 'The app, in a container',
+      'org.opencontainers.image.licenses': 'MIT',
+      'org.opencontainers.image.revision': app.sha,
+      'org.opencontainers.image.source': 'https://github.com/org/app',
+      'org.opencontainers.image.title': 'app',
+      'org.opencontainers.image.url': 'https://github.com/org/app',
+      'org.opencontainers.image.version': 'main',
+    };
+    expect(result.outputs.labels!.split('\n')).toEqual(
+      Object.entries({ ...expected, team: 'core' })
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`),
+    );
+    expect(result.outputs.annotations!.split('\n')).toEqual(
+      Object.entries(expected).map(([k, v]) => `manifest:${k}=${v}`),
+    );
+    expect(JSON.parse(result.outputs.json!)).toMatchObject({ labels: { ...expected, team: 'core' } });
+    const image = await imageContents('meta-labels', 'main');
+    expect(JSON.parse(image.config).config.Labels).toMatchObject({ ...expected, team: 'core' });
+    const manifest = (await (
+      await fetch(`${registry.url}/v2/meta-labels/manifests/main`, {
+        headers: {
+          authorization: `Basic ${basic(registry.username, registry.password)}`,
+          accept: 'application/vnd.oci.image.manifest.v1+json',
+        },
+      })
+    ).json()) as { annotations?: Record<string, string> };
+    expect(manifest.annotations).toMatchObject(expected);
+  });
+
+  it('type=schedule on a scheduled run: nightly and a dated tag', async () => {
+    const before = new Date();
+    const result = await runEvent(
+      {
+        repository: 'meta-schedule',
+        tags: "type=schedule\ntype=schedule,pattern={{date 'YYYYMMDD'}}\ntype=raw,value=latest,enable={{is_default_branch}}",
+      },
+      {
+        env: { GITHUB_EVENT_NAME: 'schedule' },
+        event: { schedule: '0 3 * * *', repository: repositoryPayload },
+      },
+    );
+    const after = new Date();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const [first, dated, latest] = tagsOf(result);
+    expect(first).toBe('nightly');
+    expect([day(before, 'UTC'), day(after, 'UTC')]).toContain(dated);
+    expect(latest).toBe('latest');
+    await expectServed('meta-schedule', result);
+  });
+
+  it('latest=auto: a stable tag gets latest, a release candidate does not move it', async () => {
+    const tags = 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}';
+    const stable = await runEvent(
+      { repository: 'meta-latest', tags, flavor: 'latest=auto' },
+      {
+        env: { GITHUB_REF: 'refs/tags/v1.2.3' },
+        event: { ref: 'refs/tags/v1.2.3', repository: repositoryPayload },
+      },
+    );
+    expect(stable.code, stable.stdout + stable.stderr).toBe(0);
+    expect(tagsOf(stable)).toEqual(['1.2.3', '1.2', 'latest']);
+    await expectServed('meta-latest', stable);
+
+    const rc = await runEvent(
+      { repository: 'meta-latest', tags, flavor: 'latest=auto' },
+      {
+        env: { GITHUB_REF: 'refs/tags/v1.3.0-rc.1' },
+        event: { ref: 'refs/tags/v1.3.0-rc.1', repository: repositoryPayload },
+      },
+    );
+    expect(rc.code, rc.stdout + rc.stderr).toBe(0);
+    expect(tagsOf(rc)).toEqual(['1.3.0-rc.1']);
+    expect(rc.outputs.digest).not.toBe(stable.outputs.digest);
+    expect(await servedDigest('meta-latest', '1.3.0-rc.1')).toBe(rc.outputs.digest);
+    expect(await servedDigest('meta-latest', 'latest')).toBe(stable.outputs.digest);
+  });
+
+  const prEvent = () => ({
+    number: 7,
+    pull_request: { number: 7, head: { sha: prApp.sha, ref: 'feature' }, base: { ref: 'main' } },
+    repository: repositoryPayload,
+  });
+  const prEnv = () => ({
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_SHA: prApp.mergeSha,
+    GITHUB_BASE_REF: 'main',
+    GITHUB_HEAD_REF: 'feature',
+  });
+
+  it('a pull request is tagged and labelled from its head commit, not the merge commit GITHUB_SHA names', async () => {
+    expect(prApp.sha).not.toBe(prApp.mergeSha);
+    const result = await runEvent(
+      {
+        repository: 'meta-pr',
+        tags: 'type=timestamp-sha\ntype=ref,event=pr\ntype=sha\ntype=raw,value=to-{{base_ref}}',
+      },
+      { cwd: prApp.dir, env: prEnv(), event: prEvent() },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const short = prApp.sha.slice(0, 7);
+    expect(tagsOf(result)).toEqual([`${prApp.commitTime}-${short}`, 'pr-7', 'to-main', `sha-${short}`]);
+    expect(result.outputs.labels).toContain(`org.opencontainers.image.revision=${prApp.sha}`);
+    await expectServed('meta-pr', result);
+
+    const merge = await runEvent(
+      { repository: 'meta-pr', tags: 'type=timestamp-sha\ntype=sha', 'pr-commit': 'merge' },
+      { cwd: prApp.dir, env: prEnv(), event: prEvent() },
+    );
+    expect(merge.code, merge.stdout + merge.stderr).toBe(0);
+    expect(tagsOf(merge)).toEqual([
+      `${prApp.mergeTime}-${prApp.mergeSha.slice(0, 7)}`,
+      `sha-${prApp.mergeSha.slice(0, 7)}`,
+    ]);
+  });
+
+  it('pushes one build to two registries: both serve every tag at the same digest', async () => {
+    const authFile = join(dir, 'mirror-auth.json');
+    const logins = {
+      auths: { [mirror.host]: { auth: basic(mirror.username, mirror.password) } },
+    };
+    writeFileSync(authFile, `${JSON.stringify(logins, null, 2)}\n`, { mode: 0o600 });
+    const result = await runEvent(
+      {
+        repository: 'multi-app',
+        images: `${mirror.host}/mirror/multi-app`,
+        tags: 'type=timestamp-sha\ntype=ref,event=branch',
+      },
+      { env: { REGISTRY_AUTH_FILE: authFile } },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const tag = `${app.commitTime}-${app.sha.slice(0, 7)}`;
+    expect(result.outputs.image).toBe(`${registry.host}/multi-app`);
+    expect(result.outputs.tags!.split('\n')).toEqual([
+      `${registry.host}/multi-app:${tag}`,
+      `${registry.host}/multi-app:main`,
+      `${mirror.host}/mirror/multi-app:${tag}`,
+      `${mirror.host}/mirror/multi-app:main`,
+    ]);
+    const digest = result.outputs.digest!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.outputs['image-refs']!.split('\n')).toEqual([
+      `${registry.host}/multi-app@${digest}`,
+      `${mirror.host}/mirror/multi-app@${digest}`,
+    ]);
+    await expectServed('multi-app', result);
+    for (const t of [tag, 'main']) {
+      const response = await fetch(`${mirror.url}/v2/mirror/multi-app/manifests/${t}`, {
+        method: 'HEAD',
+        headers: {
+          authorization: `Basic ${basic(mirror.username, mirror.password)}`,
+          accept:
+            'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+        },
+      });
+      expect(response.headers.get('docker-content-digest'), t).toBe(digest);
+    }
+    // The user's auth file is theirs: left as it was, our registry's password never written there.
+    expect(readFileSync(authFile, 'utf8')).toBe(`${JSON.stringify(logins, null, 2)}\n`);
+
+    // A second run of the commit reuses both.
+    const again = await runEvent(
+      {
+        repository: 'multi-app',
+        images: `${mirror.host}/mirror/multi-app`,
+        tags: 'type=timestamp-sha\ntype=ref,event=branch',
+      },
+      { env: { REGISTRY_AUTH_FILE: authFile } },
+    );
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.outputs).toMatchObject({ built: 'false', digest });
   });
 });
