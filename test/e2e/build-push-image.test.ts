@@ -457,6 +457,13 @@ describe('build-push-image (buildah, OIDC -> STS -> ECR)', () => {
       "Input 'context': ../.. is outside the workspace",
     ],
     ['a malformed role ARN', { 'role-to-assume': 'arn:aws:iam::12345:role/x' }, "Input 'role-to-assume'"],
+    [
+      'an invalid image name',
+      { images: 'mirror.example.com/my app' },
+      "Input 'images': 'my app' is not a valid repository name",
+    ],
+    ['an unknown flavor entry', { flavor: 'latest=sometimes' }, "Input 'flavor': 'latest=sometimes'"],
+    ['an unknown pr-commit', { 'pr-commit': 'base' }, "Input 'pr-commit': must be one of head, merge"],
   ])('rejects %s with one message naming the input, and pushes nothing', async (_name, extra, message) => {
     const before = await catalog();
     const stsCalls = aws.requests.length;
@@ -794,6 +801,18 @@ describe('build-push-image: docker/metadata-action tag rules, labels and several
     ]);
   });
 
+  it('a pull request whose head commit is not in the checkout is tagged from the merge commit, with a warning', async () => {
+    const event = prEvent();
+    event.pull_request.head.sha = 'f'.repeat(40);
+    const result = await runEvent(
+      { repository: 'meta-pr-shallow', tags: 'type=sha' },
+      { cwd: prApp.dir, env: prEnv(), event },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(tagsOf(result)).toEqual([`sha-${prApp.mergeSha.slice(0, 7)}`]);
+    expect(result.stdout).toMatch(/::warning::the pull request head fffffff is not in the checkout/);
+  });
+
   it('pushes one build to two registries: both serve every tag at the same digest', async () => {
     const authFile = join(dir, 'mirror-auth.json');
     const logins = {
@@ -849,5 +868,29 @@ describe('build-push-image: docker/metadata-action tag rules, labels and several
     );
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.outputs).toMatchObject({ built: 'false', digest });
+
+    // A registry added later gets the image copied from the primary, not rebuilt.
+    const more = await runEvent(
+      {
+        repository: 'multi-app',
+        images: `${mirror.host}/mirror/multi-app\n${mirror.host}/mirror/added`,
+        tags: 'type=timestamp-sha\ntype=ref,event=branch',
+      },
+      { env: { REGISTRY_AUTH_FILE: authFile } },
+    );
+    expect(more.code, more.stdout + more.stderr).toBe(0);
+    expect(more.outputs).toMatchObject({ built: 'false', digest });
+    expect(more.stdout).toContain(
+      `copied ${registry.host}/multi-app@${digest} to ${mirror.host}/mirror/added`,
+    );
+    const added = await fetch(`${mirror.url}/v2/mirror/added/manifests/main`, {
+      method: 'HEAD',
+      headers: {
+        authorization: `Basic ${basic(mirror.username, mirror.password)}`,
+        accept:
+          'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      },
+    });
+    expect(added.headers.get('docker-content-digest')).toBe(digest);
   });
 });
