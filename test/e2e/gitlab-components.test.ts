@@ -88,9 +88,6 @@ golden-path-outputs:
 `;
 
 /** Include of build-push-image with extra inputs, for the validation runs. */
-const buildInclude = (inputs: string) =>
-  `include:\n  - component: ${component('build-push-image')}\n    inputs:\n${inputs}`;
-
 let dir: string;
 let registry: RegistryHandle;
 let aws: AwsServer;
@@ -339,8 +336,9 @@ describe.concurrent('GitLab validates the inputs before any job runs', () => {
     ],
     [
       'a missing mandatory input',
-      '      context: app\n',
-      '`repository` input: required value has not been provided',
+      '      image: registry.example.com/my-app\n',
+      '`tag` input: required value has not been provided',
+      'bump-gitops-tag',
     ],
     [
       'a string for a number',
@@ -352,8 +350,9 @@ describe.concurrent('GitLab validates the inputs before any job runs', () => {
       '      repository: my-app\n      rules: on_success\n',
       '`rules` input: provided value is not a array',
     ],
-  ])('rejects %s', async (_case, inputs, message) => {
-    const result = await preview(`invalid-${_case.replace(/\W+/g, '-')}.yml`, buildInclude(inputs));
+  ])('rejects %s', async (_case, inputs, message, name = 'build-push-image') => {
+    const include = `include:\n  - component: ${component(name)}\n    inputs:\n${inputs}`;
+    const result = await preview(`invalid-${_case.replace(/\W+/g, '-')}.yml`, include);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('This GitLab CI configuration is invalid');
     expect(result.output).toContain(message);
