@@ -37,7 +37,7 @@ export function imageLabels(
   for (const line of custom) {
     const eq = line.indexOf('=');
     if (eq <= 0) throw new InputError(input, `'${line}' is not key=value`);
-    labels[line.slice(0, eq).trim()] = exp.expand(line.slice(eq + 1), line);
+    labels[line.slice(0, eq).trim()] = exp.expand(line.slice(eq + 1), line, input);
   }
   return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -114,7 +114,7 @@ export function generateTags(lines: string[], source: TagSource, flavorLines: st
   result.latest = latest ?? false;
   if (result.latest) {
     const name = `${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`;
-    const tag = validTag(exp.expand(name, 'flavor').replace(/[^a-zA-Z0-9._-]+/g, '-'), 'flavor');
+    const tag = validTag(exp.expand(name, 'flavor', 'flavor').replace(/[^a-zA-Z0-9._-]+/g, '-'), 'flavor');
     if (!result.tags.includes(tag)) result.tags.push(tag);
   }
   return result;
@@ -392,24 +392,25 @@ export class Expressions {
     this.shortSha = source.sha.slice(0, source.shortShaLength ?? 7);
   }
 
-  expand(text: string, where: string): string {
+  /** `input`: the input the text came from, named in errors. */
+  expand(text: string, where: string, input = 'tags'): string {
     return text.replace(
       /\{\{\{?\s*([a-z_]+)((?:\s+(?:'[^']*'|"[^"]*"|[a-z_]+=(?:'[^']*'|"[^"]*")))*)\s*\}?\}\}/g,
-      (whole, name: string, args: string) => this.evaluate(name, args.trim(), whole, where),
+      (whole, name: string, args: string) => this.evaluate(name, args.trim(), whole, where, input),
     );
   }
 
-  private evaluate(name: string, args: string, whole: string, where: string): string {
+  private evaluate(name: string, args: string, whole: string, where: string, input: string): string {
     const { ref } = this.source;
     if (name === 'date' || name === 'commit_date') {
       const format = /^(['"])(.*?)\1/.exec(args);
       if (!format)
-        throw new InputError('tags', `'${where}': ${whole} needs a format, e.g. {{${name} 'YYYYMMDD'}}`);
+        throw new InputError(input, `'${where}': ${whole} needs a format, e.g. {{${name} 'YYYYMMDD'}}`);
       const rest = args.slice(format[0].length).trim();
       let timeZone = 'UTC';
       if (rest) {
         const tz = /^tz=(['"])(.*?)\1$/.exec(rest);
-        if (!tz) throw new InputError('tags', `'${where}': ${whole}: the only attribute is tz='<IANA zone>'`);
+        if (!tz) throw new InputError(input, `'${where}': ${whole}: the only attribute is tz='<IANA zone>'`);
         timeZone = tz[2]!;
       }
       const date =
@@ -419,10 +420,10 @@ export class Expressions {
       try {
         return formatDate(date, format[2]!, timeZone);
       } catch {
-        throw new InputError('tags', `'${where}': ${whole}: '${timeZone}' is not a known time zone`);
+        throw new InputError(input, `'${where}': ${whole}: '${timeZone}' is not a known time zone`);
       }
     }
-    if (args) throw new InputError('tags', `'${where}': ${whole} takes no arguments`);
+    if (args) throw new InputError(input, `'${where}': ${whole} takes no arguments`);
     switch (name) {
       case 'branch':
         return refName(ref, 'refs/heads/') ?? '';
@@ -438,7 +439,7 @@ export class Expressions {
         return String(!this.isDefaultBranch());
     }
     throw new InputError(
-      'tags',
+      input,
       `'${where}': unknown expression ${whole} (branch, tag, sha, base_ref, is_default_branch, is_not_default_branch, date, commit_date)`,
     );
   }
