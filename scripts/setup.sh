@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 # What each part needs, as "<Debian package>:<command that shows it is there>". A command found on
 # PATH counts as installed, so a machine with Docker's own docker-ce is not handed docker.io.
 demo=(docker-registry:docker-registry apache2-utils:htpasswd buildah:buildah busybox-static:busybox git:git)
-# The tests also run dockerd, gitlab-ci-local (rsync) and Ruby's File.fnmatch (the GitLab glob dialect).
-tests=("${demo[@]}" docker.io:dockerd rsync:rsync ruby:ruby ca-certificates:update-ca-certificates)
+# The tests also run dockerd, gitlab-ci-local (rsync), Ruby's File.fnmatch (the GitLab glob dialect), a
+# forward proxy (squid) and openssl (a private CA).
+tests=("${demo[@]}" docker.io:dockerd rsync:rsync ruby:ruby ca-certificates:update-ca-certificates squid:squid openssl:openssl)
 case "${1:-tests}" in
   demo) wanted=("${demo[@]}") ;;
   tests) wanted=("${tests[@]}") ;;

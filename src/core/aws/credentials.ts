@@ -1,5 +1,6 @@
 import { InputError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { awsRequestHandler } from '../net/aws.ts';
 import { type RetryOptions, retry } from '../util/retry.ts';
 import { awsErrorCode, awsHttpStatus, describeAwsError, isRetryableAwsError } from './errors.ts';
 import { stsFailureMessage } from './oidc-messages.ts';
@@ -82,8 +83,11 @@ export async function assumeRoleWithWebIdentity(options: AssumeRoleOptions): Pro
     );
   }
   const log = options.log ?? silentLogger;
-  const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts');
-  const client = new STSClient({ region: options.region, maxAttempts: 1 });
+  const [{ STSClient, AssumeRoleWithWebIdentityCommand }, requestHandler] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    awsRequestHandler(),
+  ]);
+  const client = new STSClient({ region: options.region, maxAttempts: 1, requestHandler });
   const attempts = options.retry?.attempts ?? 4;
   let expiredRetried = false;
   let last: { token?: string; fetchedAt?: Date; usedAt?: Date; attempt: number } = { attempt: 0 };

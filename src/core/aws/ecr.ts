@@ -1,6 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { awsRequestHandler } from '../net/aws.ts';
 import { type RetryOptions, retry } from '../util/retry.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { awsErrorCode, describeAwsError, isRetryableAwsError } from './errors.ts';
@@ -92,15 +93,18 @@ export class Ecr {
 
   private client(): Promise<{ mod: EcrModule; client: ECRClient }> {
     // Loaded on first use so that bundles (and runs) without AWS never pay for the SDK.
-    this.sdk ??= import('@aws-sdk/client-ecr').then((mod) => ({
-      mod,
-      client: new mod.ECRClient({
-        region: this.options.region,
-        credentials: this.options.credentials,
-        // Ours is the only retry loop: the SDK's would also retry LimitExceeded, a quota.
-        maxAttempts: 1,
+    this.sdk ??= Promise.all([import('@aws-sdk/client-ecr'), awsRequestHandler()]).then(
+      ([mod, requestHandler]) => ({
+        mod,
+        client: new mod.ECRClient({
+          region: this.options.region,
+          credentials: this.options.credentials,
+          // Ours is the only retry loop: the SDK's would also retry LimitExceeded, a quota.
+          maxAttempts: 1,
+          requestHandler,
+        }),
       }),
-    }));
+    );
     return this.sdk;
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { httpFetch } from '../net/http.ts';
 import { isRetryableStatus, isTransientNetworkError, type RetryOptions, retry } from '../util/retry.ts';
 import { isLoopbackHost, registryBaseUrl, registryHost } from './hosts.ts';
 
@@ -334,7 +335,7 @@ export class RegistryClient {
     for (let hop = 0; ; hop++) {
       const sameOrigin = new URL(url).origin === new URL(this.base).origin;
       const auth = sameOrigin ? this.authorization(call.repository) : undefined;
-      const res = await fetch(url, {
+      const res = await httpFetch(url, {
         method: call.method,
         headers: { ...call.headers, ...(auth ? { authorization: auth } : {}) },
         body: call.body,
@@ -394,7 +395,7 @@ export class RegistryClient {
     if (this.auth) {
       headers.authorization = `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
     }
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+    const res = await httpFetch(url, { headers, signal: AbortSignal.timeout(60_000) });
     if (isRetryableStatus(res.status)) {
       throw new RetryableStatus(res.status, `token from ${url.origin}: ${res.status} ${res.statusText}`);
     }
