@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { exec } from '../../src/core/util/exec.ts';
 import { freePort, makeTempDir, removeDir, startDaemon, waitUntil } from './process.ts';
 
 export interface RegistryHandle {
-  /** `127.0.0.1:<port>`: use as the registry host (plain http, loopback). */
+  /** `127.0.0.1:<port>`: use as the registry host (plain http, loopback; https with `tls`). */
   host: string;
   url: string;
   auth: boolean;
@@ -22,6 +23,8 @@ export interface RegistryHandle {
 export interface RegistryOptions {
   auth?: boolean;
   username?: string;
+  /** Serve HTTPS with this certificate (e.g. from makePrivateCa); `ca` is what clients must trust. */
+  tls?: { certFile: string; keyFile: string; ca: string };
 }
 
 /**
@@ -73,6 +76,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
           'http:',
           `  addr: ${host}`,
           `  secret: ${randomBytes(16).toString('hex')}`,
+          ...(options.tls
+            ? ['  tls:', `    certificate: ${options.tls.certFile}`, `    key: ${options.tls.keyFile}`]
+            : []),
           'health:',
           '  storagedriver:',
           '    enabled: false',
@@ -82,11 +88,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       const daemon = startDaemon('/usr/bin/docker-registry', ['serve', config], {
         logFile: join(dir, 'registry.log'),
       });
-      const url = `http://${host}`;
+      const url = `${options.tls ? 'https' : 'http'}://${host}`;
+      // The harness itself trusts the private CA; the product under test must be told to.
+      const dispatcher = options.tls ? new Agent({ connect: { ca: options.tls.ca } }) : undefined;
       try {
         await waitUntil(
           async () => {
-            const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
+            const res = await undiciFetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000), dispatcher });
             await res.body?.cancel();
             return res.status === 200 || res.status === 401;
           },
@@ -110,6 +118,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
         ecrPassword,
         dataDir,
         async stop() {
+          await dispatcher?.close();
           await daemon.stop('SIGTERM', 3000);
           removeDir(dir);
         },

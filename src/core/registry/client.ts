@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { httpFetch } from '../net/http.ts';
+import { connectionHint, httpFetch } from '../net/http.ts';
 import { isRetryableStatus, isTransientNetworkError, type RetryOptions, retry } from '../util/retry.ts';
 import { isLoopbackHost, registryBaseUrl, registryHost } from './hosts.ts';
 
@@ -465,5 +465,5 @@ function describe(error: unknown): string {
   if (error instanceof RetryableStatus) return error.detail;
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e.cause?.code ?? e.cause?.message;
-  return `${e.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+  return `${e.message ?? String(error)}${cause ? ` (${cause})` : ''}${connectionHint(error)}`;
 }
