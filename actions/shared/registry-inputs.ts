@@ -3,12 +3,18 @@ import type { InputSpec } from '../../src/definition.ts';
 /** Inputs of every action that talks to a registry: AWS OIDC, ECR, or any other registry. */
 export const registryInputs = {
   'aws-region': {
-    description: 'AWS region of the ECR registry. Defaults to AWS_REGION / AWS_DEFAULT_REGION.',
+    description:
+      'AWS region of the ECR registry. Default: the region in `registry` when it is an ECR host, else AWS_REGION / AWS_DEFAULT_REGION.',
     default: '',
   },
   'role-to-assume': {
     description:
       "IAM role ARN to assume with the CI platform's OIDC token (STS AssumeRoleWithWebIdentity). Empty: the AWS SDK default credential chain.",
+    default: '',
+  },
+  'role-duration-seconds': {
+    description:
+      "Lifetime of the assumed role's session in seconds (900 up to the role's maximum, at most 43200). Default: STS's (one hour).",
     default: '',
   },
   'role-session-name': {

@@ -161,6 +161,16 @@ describe('OIDC -> STS -> ECR -> registry with the real AWS SDK', () => {
     expect(target.host).toBe(registry.host);
   });
 
+  it('without aws-region, an ECR registry host gives the region; role-duration-seconds reaches STS', async () => {
+    const mark = aws.requests.length;
+    const host = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+    const target = await resolveRegistry(options({ awsRegion: '', registry: host, durationSeconds: 1800 }));
+    expect(target.host).toBe(host);
+    expect(since(mark, 'sts')[0]!.params.DurationSeconds).toBe('1800');
+    expect(aws.issuedCredentials.at(-1)!.expiration.getTime() - Date.now()).toBeGreaterThan(1700_000);
+    expect(since(mark, 'ecr')[0]!.signature).toMatchObject({ valid: true, region: 'eu-west-1' });
+  });
+
   it('AccessDenied: one STS call, no retry, and a message with the decoded claims (never the token)', async () => {
     aws.config.trustedSubjects = ['repo:org/app:environment:prod'];
     const mark = aws.requests.length;

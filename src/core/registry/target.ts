@@ -5,7 +5,12 @@ import { type Logger, silentLogger } from '../log.ts';
 import { registryHost } from './hosts.ts';
 
 /** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]` */
-const ECR_HOST = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const ECR_HOST = /^\d{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/** The region an ECR registry host names (`…dkr.ecr.eu-west-1.amazonaws.com` → `eu-west-1`). */
+export function ecrRegion(registry: string): string | undefined {
+  return ECR_HOST.exec(registryHost(registry))?.[2];
+}
 
 export interface ResolveRegistryOptions {
   registry: string;
@@ -16,6 +21,8 @@ export interface ResolveRegistryOptions {
   roleToAssume: string;
   roleSessionName: string;
   audience: string;
+  /** `role-duration-seconds`: lifetime of the assumed role's session (STS default when undefined). */
+  durationSeconds?: number;
   /** The platform's OIDC token for an audience; called once per STS attempt. */
   idToken: (audience: string) => Promise<string>;
   mask: (value: string) => void;
@@ -65,11 +72,11 @@ export async function resolveRegistry(options: ResolveRegistryOptions): Promise<
     return { host: registry, username: '', password: '' };
   }
 
-  const region = options.awsRegion.trim();
+  const region = options.awsRegion.trim() || ecrRegion(registry) || '';
   if (!region) {
     throw new InputError(
       'aws-region',
-      'is required for ECR (or set AWS_REGION); for another registry set registry, registry-username and registry-password',
+      'is required for ECR (or set AWS_REGION, or name the registry by its ECR host, which holds the region); for another registry set registry, registry-username and registry-password',
     );
   }
   const roleArn = options.roleToAssume.trim() ? validateRoleArn(options.roleToAssume) : undefined;
@@ -83,6 +90,7 @@ export async function resolveRegistry(options: ResolveRegistryOptions): Promise<
       region,
       audience,
       token: () => options.idToken(audience),
+      durationSeconds: options.durationSeconds,
       log,
     });
     options.mask(credentials.secretAccessKey);
