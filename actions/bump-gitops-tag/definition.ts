@@ -2,6 +2,12 @@ import type { ActionDefinition } from '../../src/definition.ts';
 import { fluxCheckInput } from '../shared/flux-input.ts';
 import { dryRunInput } from '../shared/registry-inputs.ts';
 
+/** GitLab's default author when the token's user cannot be asked (the CI job token cannot). */
+export function gitlabFallbackAuthor(context: { serverUrl?: string }): { name: string; email: string } {
+  const host = context.serverUrl ? new URL(context.serverUrl).hostname : 'gitlab.com';
+  return { name: 'GitLab CI', email: `gitlab-ci@noreply.${host}` };
+}
+
 export const definition = {
   name: 'bump-gitops-tag',
   title: 'Bump GitOps image tag',
@@ -58,10 +64,17 @@ export const definition = {
         'Commit message. Default: `chore(deploy): update <image> to <tag>`, plus `[skip ci]` when pushing to the repository this run builds. A `GitOps-Bump: <image>:<tag>` trailer is always added.',
       default: '',
     },
-    'author-name': { description: 'Commit author name.', default: 'golden-actions[bot]' },
+    'author-name': {
+      description:
+        "Commit author name. Default: `github-actions[bot]` on GitHub; on GitLab the token's user (a project or group access token's bot), else `GitLab CI`; on the CLI git's `user.name`.",
+      default: '',
+      githubDefault: 'github-actions[bot]',
+    },
     'author-email': {
-      description: 'Commit author email.',
-      default: 'golden-actions@users.noreply.github.com',
+      description:
+        "Commit author email. Default: `41898282+github-actions[bot]@users.noreply.github.com` on GitHub; on GitLab the token's user's commit email, else `gitlab-ci@noreply.<server host>`; on the CLI git's `user.email`.",
+      default: '',
+      githubDefault: '41898282+github-actions[bot]@users.noreply.github.com',
     },
     'only-if-newer': {
       description:

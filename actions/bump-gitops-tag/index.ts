@@ -22,6 +22,7 @@ import { type Remote, resolveRemote } from '../../src/core/gitops/remote.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { finishFluxCheck, withObjects } from '../shared/flux.ts';
 import { gitEnvFor, mayReceive } from '../shared/git-auth.ts';
+import { commitAuthor } from './author.ts';
 import { definition } from './definition.ts';
 
 export { definition };
@@ -41,6 +42,13 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   // A token this remote's host may not receive is used for nothing: neither git nor the pull request API.
   const token = given && mayReceive(remote.url, given, context, log) ? given : '';
   const mode = inputs.mode as 'push' | 'pull-request';
+  const author = await commitAuthor(
+    { name: inputs['author-name'], email: inputs['author-email'] },
+    context,
+    token,
+    log,
+  );
+  checkAuthor(author);
   const image = inputs.image;
   const result = await bumpGitopsTag({
     url: remote.url,
@@ -61,7 +69,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       custom: inputs['commit-message'],
       skipCi: mode === 'push' && remote.current,
     }),
-    author: { name: inputs['author-name'], email: inputs['author-email'] },
+    author,
     maxAttempts: inputs['max-attempts'],
     dryRun: inputs['dry-run'],
     workDir: join(context.tempDir, 'gitops'),
@@ -144,12 +152,15 @@ function validate(inputs: BumpInputs): void {
   const attempts = inputs['max-attempts'];
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 50)
     throw new InputError('max-attempts', 'must be a whole number from 1 to 50');
-  if (!inputs['author-name'].trim() || !/^[^\s<>]+@[^\s<>]+$/.test(inputs['author-email'])) {
-    throw new InputError(
-      'author-email',
-      'author-name and author-email must be set (email like bot@example.com)',
-    );
-  }
+  const email = inputs['author-email'];
+  if (email && !/^[^\s<>]+@[^\s<>]+$/.test(email))
+    throw new InputError('author-email', `'${email}' is not an email address like bot@example.com`);
+}
+
+function checkAuthor(author: { name: string; email: string }): void {
+  if (/[<>\n]/.test(author.name)) throw new InputError('author-name', 'may not hold <, > or a line break');
+  if (!/^[^\s<>]+@[^\s<>]+$/.test(author.email))
+    throw new InputError('author-email', `'${author.email}' is not an email address like bot@example.com`);
 }
 
 function provider(

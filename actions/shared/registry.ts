@@ -24,7 +24,10 @@ export function roleDuration(value: string): number | undefined {
   if (!value.trim()) return undefined;
   const seconds = Number(value.trim());
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200)
-    throw new InputError('role-duration-seconds', `must be a whole number from 900 to 43200 (got '${value}')`);
+    throw new InputError(
+      'role-duration-seconds',
+      `must be a whole number from 900 to 43200 (got '${value}')`,
+    );
   return seconds;
 }
 

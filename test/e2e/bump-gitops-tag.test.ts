@@ -32,6 +32,14 @@ beforeAll(() => {
   dir = makeTempDir('ga-bump-e2e');
   // No machine-wide git settings (signing, hooks, identities) leak into the runs.
   Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+  // The one identity git is configured with: the CLI face commits as git's configured user.
+  Object.assign(process.env, {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: 'user.name',
+    GIT_CONFIG_VALUE_0: 'golden-actions[bot]',
+    GIT_CONFIG_KEY_1: 'user.email',
+    GIT_CONFIG_VALUE_1: 'golden-actions@users.noreply.github.com',
+  });
 });
 
 afterAll(() => {
@@ -163,7 +171,7 @@ describe('push mode on the example repositories', () => {
         `      tag: ${tag} # {"$imagepolicy": "flux-system:my-app:tag"}`,
       ],
     ]);
-    // Identity and message: the bot as author and committer, a trailer, no skip token for another repository.
+    // Identity and message: git's configured user (the CLI face) as author and committer, a trailer, no skip token for another repository.
     expect(await git(bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', 'main')).toBe(
       'golden-actions[bot] <golden-actions@users.noreply.github.com>|golden-actions[bot] <golden-actions@users.noreply.github.com>',
     );
@@ -718,4 +726,91 @@ describe('failures leave the remote untouched', () => {
 
 it('keeps the e2e fixtures as published', () => {
   expect(readFileSync(join(MY_APP, 'deploy/production/helmrelease-patch.yaml'), 'utf8')).toContain(SEED_TAG);
+});
+
+describe('default commit author on each face', () => {
+  const ident = (bare: string) => git(bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', 'main');
+  const bumpOf = (bare: string, tag: string) => ({
+    repository: bare,
+    tag,
+    files: 'deploy/production/*.yaml',
+  });
+
+  it('GitHub: the github-actions[bot] identity (the default the action.yml carries too)', async () => {
+    const bare = await bareRepo(MY_APP);
+    const result = await run(bumpOf(bare, '1735689800-aaaaaaa'), { platform: 'github' });
+    expect(result.code, result.log).toBe(0);
+    const bot = 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>';
+    expect(await ident(bare)).toBe(`${bot}|${bot}`);
+    const actionYml = readFileSync(join(ROOT, 'bump-gitops-tag/action.yml'), 'utf8');
+    expect(actionYml).toContain('default: github-actions[bot]\n');
+    expect(actionYml).toContain('default: 41898282+github-actions[bot]@users.noreply.github.com\n');
+  });
+
+  it("GitLab: the token's user as GET /user tells; with the job token, the documented default", async () => {
+    const server = createServer((req, res) => {
+      const ok = req.url === '/api/v4/user' && req.headers['private-token'] === 'glpat-project-bot-token';
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          ok
+            ? {
+                id: 42,
+                username: 'project_7_bot_1a2b',
+                name: 'deploy-bot',
+                bot: true,
+                commit_email: 'project_7_bot_1a2b@noreply.gitlab.example',
+              }
+            : { message: '401 Unauthorized' },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`;
+    try {
+      const gitlab = {
+        platform: 'gitlab' as const,
+        apiUrl,
+        serverUrl: 'https://gitlab.example',
+        token: 'job-token-123',
+      };
+      const bare = await bareRepo(MY_APP);
+      const withToken = await run(
+        { ...bumpOf(bare, '1735689800-aaaaaaa'), token: 'glpat-project-bot-token' },
+        gitlab,
+      );
+      expect(withToken.code, withToken.log).toBe(0);
+      expect(await ident(bare)).toMatch(/^deploy-bot <project_7_bot_1a2b@noreply\.gitlab\.example>\|/);
+
+      const jobOnly = await run(bumpOf(bare, '1735689900-bbbbbbb'), gitlab);
+      expect(jobOnly.code, jobOnly.log).toBe(0);
+      expect(await ident(bare)).toMatch(/^GitLab CI <gitlab-ci@noreply\.gitlab\.example>\|/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("CLI: git's configured user; none configured is a clear input error and nothing is pushed", async () => {
+    const bare = await bareRepo(MY_APP);
+    const before = await git(bare, 'rev-parse', 'main');
+    const saved = process.env.GIT_CONFIG_COUNT;
+    process.env.GIT_CONFIG_COUNT = '0';
+    try {
+      const result = await run(bumpOf(bare, '1735689800-aaaaaaa'));
+      expect(result.code).toBe(2);
+      expect(result.log).toContain(
+        "Input 'author-name': is not given and git has no user.name/user.email configured",
+      );
+    } finally {
+      process.env.GIT_CONFIG_COUNT = saved;
+    }
+    expect(await git(bare, 'rev-parse', 'main')).toBe(before);
+    const given = await run({
+      ...bumpOf(bare, '1735689800-aaaaaaa'),
+      'author-name': 'Ops',
+      'author-email': 'ops@corp.example',
+    });
+    expect(given.code, given.log).toBe(0);
+    expect(await ident(bare)).toBe('Ops <ops@corp.example>|Ops <ops@corp.example>');
+  });
 });
