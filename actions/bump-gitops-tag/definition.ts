@@ -59,6 +59,12 @@ export const definition = {
       options: ['push', 'pull-request'],
       default: 'push',
     },
+    'commit-via': {
+      description:
+        '`git` pushes a commit made here. `api` has the platform write it (GitHub GraphQL `createCommitOnBranch`, GitLab Commits API), so the platform signs it and branches that require verified commits accept it; mode `push` only. Either way a moved branch is retried from its fresh head.',
+      options: ['git', 'api'],
+      default: 'git',
+    },
     'commit-message': {
       description:
         'Commit message. Default: `chore(deploy): update <image> to <tag>`, plus `[skip ci]` when pushing to the repository this run builds. A `GitOps-Bump: <image>:<tag>` trailer is always added.',
@@ -75,6 +81,38 @@ export const definition = {
         "Commit author email. Default: `41898282+github-actions[bot]@users.noreply.github.com` on GitHub; on GitLab the token's user's commit email, else `gitlab-ci@noreply.<server host>`; on the CLI git's `user.email`.",
       default: '',
       githubDefault: '41898282+github-actions[bot]@users.noreply.github.com',
+    },
+    'pull-request-title': {
+      description: 'Title of the pull/merge request. Default: the commit subject.',
+      default: '',
+    },
+    'pull-request-body': {
+      description: 'Body of the pull/merge request. Default: a table of the changes.',
+      default: '',
+    },
+    labels: {
+      description:
+        'Labels for the pull/merge request, one per line or comma-separated. Added, never removed.',
+      type: 'list',
+      default: '',
+    },
+    reviewers: {
+      description:
+        'Reviewers to request: user names, or `org/team` for a GitHub team. GitLab: user names, set through its API (needs a token other than the job token).',
+      type: 'list',
+      default: '',
+    },
+    assignees: {
+      description: 'Assignees (user names) of the pull/merge request.',
+      type: 'list',
+      default: '',
+    },
+    draft: { description: 'Open the pull/merge request as a draft.', type: 'boolean', default: false },
+    'auto-merge': {
+      description:
+        '`merge`, `squash` or `rebase`: let the request merge itself once its checks pass, where the repository allows it (GitHub auto-merge; GitLab "merge when the pipeline succeeds", with the project\'s merge method). `off`: never.',
+      options: ['off', 'merge', 'squash', 'rebase'],
+      default: 'off',
     },
     'only-if-newer': {
       description:

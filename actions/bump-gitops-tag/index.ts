@@ -5,7 +5,10 @@ import { checkBump } from '../../src/core/flux/bump-check.ts';
 import type { Finding, FluxCheckMode } from '../../src/core/flux/finding.ts';
 import type { SourceFile } from '../../src/core/flux/objects.ts';
 import { findingText } from '../../src/core/flux/report.ts';
+import { GitLabApi } from '../../src/core/gitlab/api.ts';
+import { GitHubApiCommitter, GitLabApiCommitter } from '../../src/core/gitops/api-commit.ts';
 import { type BumpResult, bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
+import { GitHubClient } from '../../src/core/gitops/github-client.ts';
 import {
   imageBaseName,
   isValidImageName,
@@ -84,8 +87,18 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
         ? {
             provider: provider(remote, token, context, log),
             branch: `golden-actions/bump-${branchSafe(imageBaseName(image))}`,
+            metadata: {
+              title: inputs['pull-request-title'] || undefined,
+              body: inputs['pull-request-body'] || undefined,
+              labels: inputs.labels,
+              reviewers: inputs.reviewers,
+              assignees: inputs.assignees,
+              draft: inputs.draft,
+              autoMerge: inputs['auto-merge'] === 'off' ? undefined : (inputs['auto-merge'] as 'merge'),
+            },
           }
         : undefined,
+    apiCommitter: inputs['commit-via'] === 'api' ? apiCommitter(remote, token, context, log) : undefined,
   });
   if (inputs['dry-run'] && result.diff)
     log.info(`dry run: nothing pushed; the change would be:\n${result.diff}`);
@@ -147,6 +160,11 @@ function validate(inputs: BumpInputs): void {
   if (!isValidImageName(inputs.image))
     throw new InputError('image', `'${inputs.image}' is not a valid image repository name`);
   if (inputs.files.length === 0) throw new InputError('files', 'needs at least one glob');
+  if (inputs['commit-via'] === 'api' && inputs.mode !== 'push')
+    throw new InputError(
+      'commit-via',
+      "'api' works with mode 'push' (the pull-request branch is pushed with git)",
+    );
   if (inputs.strategy === 'yaml-path' && !inputs['yaml-path'])
     throw new InputError('yaml-path', "is required with strategy 'yaml-path'");
   const attempts = inputs['max-attempts'];
@@ -181,7 +199,33 @@ function provider(
       'repository',
       `cannot tell owner/name for the pull request API from ${remote.display}`,
     );
-  return new GitHubPullRequests({ apiUrl: apiUrl(remote, context), owner, repo, token, logger: log });
+  const client = new GitHubClient({ apiUrl: apiUrl(remote, context), token, logger: log });
+  return new GitHubPullRequests({ client, owner, repo, logger: log });
+}
+
+/** `commit-via: api`: the platform's API for this remote, with a token it accepts. */
+function apiCommitter(remote: Remote, token: string, context: RunContext, log: RunArgs<BumpInputs>['log']) {
+  if (!token)
+    throw new InputError('token', "is required with commit-via 'api' (the commit is made through the API)");
+  if (context.platform === 'gitlab') {
+    if (!context.apiUrl || !remote.repository)
+      throw new InputError(
+        'commit-via',
+        `'api' needs the GitLab project of ${remote.display} on this server`,
+      );
+    const api = new GitLabApi({
+      apiUrl: context.apiUrl,
+      token,
+      jobToken: token === context.token,
+      logger: log,
+    });
+    return new GitLabApiCommitter(api, remote.repository, log);
+  }
+  const [owner, repo] = (remote.repository ?? '').split('/');
+  if (!owner || !repo)
+    throw new InputError('repository', `cannot tell owner/name for the GitHub API from ${remote.display}`);
+  const client = new GitHubClient({ apiUrl: apiUrl(remote, context), token, logger: log });
+  return new GitHubApiCommitter(client, { owner, repo });
 }
 
 /** The platform's API for its own server; for another GitHub host, api.github.com or GHES' /api/v3. */

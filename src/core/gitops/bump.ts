@@ -11,6 +11,7 @@
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, sleep as realSleep } from '../util/retry.ts';
+import type { ApiCommitter } from './api-commit.ts';
 import { fileMatcher, isYamlName, sparseFolders } from './files.ts';
 import { GitCheckout, type PushOutcome } from './git.ts';
 import type { Plan, PlannedChange, PlanOptions, SourceFile } from './plan.ts';
@@ -35,7 +36,6 @@ export interface BumpOptions extends PlanOptions {
   /** Empty scratch folder for the clone. */
   workDir: string;
   logger: Logger;
-  pullRequest?: { provider: PullRequestProvider; branch: string };
   /**
    * Runs on the files first read, before the edit is planned or anything committed (the Flux check);
    * throwing stops the bump. `complete` is false when a sparse clone left folders out.
@@ -45,6 +45,14 @@ export interface BumpOptions extends PlanOptions {
     context: SourceFile[];
     complete: boolean;
   }) => void | Promise<void>;
+  pullRequest?: {
+    provider: PullRequestProvider;
+    branch: string;
+    /** Title and body (defaults: the commit subject, a table of the changes), labels, reviewers, … */
+    metadata?: Partial<Omit<PullRequestContent, 'head' | 'base'>>;
+  };
+  /** `commit-via: api` (push mode): the platform's API writes (and signs) the commit instead of git push. */
+  apiCommitter?: ApiCommitter;
   /** Use a blob-less sparse clone when the globs allow it (default true). */
   sparse?: boolean;
   backoff?: { baseMs?: number; capMs?: number; sleep?: (ms: number) => Promise<void> };
@@ -134,6 +142,18 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
     });
     if (options.mode === 'push') {
       if (options.dryRun) return withDiff({ ...result, changed: true });
+      if (options.apiCommitter) {
+        // The same edit, sent as bytes; the API refuses it when the branch is no longer at `base`.
+        const outcome = await options.apiCommitter.commit({
+          branch: target,
+          expectedHead: base,
+          message: options.message,
+          files: result.files.map((path) => ({ path, text: plan.outputs.get(path)! })),
+          author: options.author,
+        });
+        if (!outcome.ok) throw new PushRejected({ ...outcome, stderr: '' }, target);
+        return withDiff({ ...result, changed: true, commit: outcome.oid });
+      }
       const outcome = await repo.push(commit, `refs/heads/${target}`);
       if (!outcome.ok) throw new PushRejected(outcome, target);
       return withDiff({ ...result, changed: true, commit });
@@ -180,10 +200,11 @@ async function proposeChange(
   const pr = options.pullRequest;
   if (!pr) throw new Error('pull-request mode needs a provider');
   const content: PullRequestContent = {
+    ...pr.metadata,
     head: pr.branch,
     base: result.target,
-    title: options.message.split('\n')[0]!,
-    body: pullRequestBody(options, plan, result.target),
+    title: pr.metadata?.title || options.message.split('\n')[0]!,
+    body: pr.metadata?.body || pullRequestBody(options, plan, result.target),
   };
   const current = (await repo.remoteHeads([pr.branch])).get(pr.branch);
   if (current) {

@@ -1,17 +1,25 @@
 /**
  * Opening or updating the pull/merge request for the bot branch (gitops-bump.md §4). GitHub: REST
- * with fetch; an already open PR for the branch (422) is found and updated, never duplicated. GitLab:
- * merge request push options on the branch push; a later push updates the open MR.
+ * through octokit; an already open PR for the branch (422) is found and updated, never duplicated.
+ * GitLab: merge request push options on the branch push; a later push updates the open MR.
  */
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { isRetryableStatus, isTransientNetworkError, retry } from '../util/retry.ts';
+import { GitHubApiError, type GitHubClient } from './github-client.ts';
 
 export interface PullRequestContent {
   head: string;
   base: string;
   title: string;
   body: string;
+  labels?: string[];
+  /** Users, or `org/team` for a team (GitHub). */
+  reviewers?: string[];
+  assignees?: string[];
+  /** Opened as a draft (a request that exists keeps its state). */
+  draft?: boolean;
+  /** Merge by itself once checks pass, with this method, where the platform allows it. */
+  autoMerge?: 'merge' | 'squash' | 'rebase';
 }
 
 export interface PullRequestResult {
@@ -30,146 +38,144 @@ export interface PullRequestProvider {
 }
 
 export interface GitHubOptions {
-  apiUrl: string;
+  client: GitHubClient;
   owner: string;
   repo: string;
-  token: string;
   logger: Logger;
-  fetch?: typeof fetch;
-  /** Delay base for retried requests (tests shorten it). */
-  retryBaseMs?: number;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 interface GitHubPull {
   number: number;
+  node_id: string;
   html_url: string;
   title?: string;
   body?: string | null;
+  draft?: boolean;
+  labels?: { name: string }[];
+  assignees?: { login: string }[];
+  requested_reviewers?: { login: string }[];
+  requested_teams?: { slug: string }[];
 }
 
+/** GitHub: REST through octokit; an already open PR for the branch (422) is found and updated. */
 export class GitHubPullRequests implements PullRequestProvider {
-  private readonly fetch: typeof fetch;
-
-  constructor(private readonly options: GitHubOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
-  }
+  constructor(private readonly options: GitHubOptions) {}
 
   pushOptions(): string[] {
     return [];
   }
 
   async upsert(content: PullRequestContent): Promise<PullRequestResult> {
-    const { owner, repo } = this.options;
+    const { owner, repo, client } = this.options;
+    let pull: GitHubPull | undefined;
+    let created = false;
     try {
-      const created = await this.request<GitHubPull>('POST', `/repos/${owner}/${repo}/pulls`, {
+      pull = await client.rest<GitHubPull>('POST /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo,
         title: content.title,
         head: content.head,
         base: content.base,
         body: content.body,
+        draft: content.draft ?? false,
       });
-      return { url: created.html_url, number: created.number, created: true };
+      created = true;
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status !== 422 || !alreadyExists(error.body)) throw error;
+      if (!(error instanceof GitHubApiError) || error.status !== 422 || !alreadyExists(error.body))
+        throw error;
     }
-    const open = await this.openPull(content.head);
-    if (!open)
-      throw new UserError(
-        `GitHub says a pull request for ${content.head} exists, but none is open for ${owner}:${content.head}`,
-      );
-    if (open.title !== content.title || (open.body ?? '') !== content.body) {
-      await this.request('PATCH', `/repos/${owner}/${repo}/pulls/${open.number}`, {
-        title: content.title,
-        body: content.body,
-      });
+    if (!pull) {
+      pull = await this.openPull(content.head);
+      if (!pull)
+        throw new UserError(
+          `GitHub says a pull request for ${content.head} exists, but none is open for ${owner}:${content.head}`,
+        );
+      if (pull.title !== content.title || (pull.body ?? '') !== content.body) {
+        await client.rest('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner,
+          repo,
+          pull_number: pull.number,
+          title: content.title,
+          body: content.body,
+        });
+      }
     }
-    return { url: open.html_url, number: open.number, created: false };
+    await this.applyMetadata(pull, content);
+    return { url: pull.html_url, number: pull.number, created };
   }
 
   async find(head: string): Promise<string | undefined> {
     return (await this.openPull(head))?.html_url;
   }
 
-  private async openPull(head: string): Promise<GitHubPull | undefined> {
-    const { owner, repo } = this.options;
-    const query = new URLSearchParams({ head: `${owner}:${head}`, state: 'open' });
-    const list = await this.request<GitHubPull[]>('GET', `/repos/${owner}/${repo}/pulls?${query}`);
-    return list[0];
+  /** Labels, assignees and reviewers are added (what people added by hand stays); auto-merge when allowed. */
+  private async applyMetadata(pull: GitHubPull, content: PullRequestContent): Promise<void> {
+    const { owner, repo, client, logger } = this.options;
+    const issue = { owner, repo, issue_number: pull.number };
+    const have = (list: string[] | undefined, present: string[] = []) =>
+      (list ?? []).filter((item) => !present.includes(item));
+    const labels = have(
+      content.labels,
+      pull.labels?.map((l) => l.name),
+    );
+    if (labels.length)
+      await client.rest('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...issue, labels });
+    const assignees = have(
+      content.assignees,
+      pull.assignees?.map((a) => a.login),
+    );
+    if (assignees.length)
+      await client.rest('POST /repos/{owner}/{repo}/issues/{issue_number}/assignees', {
+        ...issue,
+        assignees,
+      });
+    // `org/team` names a team; the rest are users.
+    const wanted = content.reviewers ?? [];
+    const reviewers = have(
+      wanted.filter((r) => !r.includes('/')),
+      pull.requested_reviewers?.map((r) => r.login),
+    );
+    const teams = have(
+      wanted.filter((r) => r.includes('/')).map((r) => r.slice(r.indexOf('/') + 1)),
+      pull.requested_teams?.map((t) => t.slug),
+    );
+    if (reviewers.length || teams.length) {
+      await client.rest('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
+        owner,
+        repo,
+        pull_number: pull.number,
+        reviewers,
+        team_reviewers: teams,
+      });
+    }
+    if (content.autoMerge) {
+      const result = await client.graphql(
+        'mutation ($id: ID!, $method: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId } }',
+        { id: pull.node_id, method: content.autoMerge.toUpperCase() },
+      );
+      // Auto-merge needs it allowed on the repository and a protected base branch: say so, do not fail.
+      if (!result.ok)
+        logger.warning(
+          `auto-merge not enabled on ${pull.html_url}: ${result.errors.map((e) => e.message).join('; ')}`,
+        );
+    }
   }
 
-  private request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = `${this.options.apiUrl.replace(/\/+$/, '')}${path}`;
-    return retry(
-      async () => {
-        const response = await this.fetch(url, {
-          method,
-          headers: {
-            Accept: 'application/vnd.github+json',
-            'X-GitHub-Api-Version': '2022-11-28',
-            Authorization: `Bearer ${this.options.token}`,
-            'User-Agent': 'golden-actions',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-        const text = await response.text();
-        let data: unknown = text;
-        try {
-          data = text ? JSON.parse(text) : undefined;
-        } catch {
-          // keep the text
-        }
-        if (!response.ok)
-          throw new HttpError(response.status, data, githubError(method, path, response.status, data));
-        return data as T;
-      },
-      {
-        attempts: 4,
-        baseMs: this.options.retryBaseMs ?? 1000,
-        capMs: 10_000,
-        retryable: (error) =>
-          error instanceof HttpError ? isRetryableStatus(error.status) : isTransientNetworkError(error),
-        onRetry: (error, attempt, delay) =>
-          this.options.logger.info(
-            `GitHub API ${method} ${path}: ${(error as Error).message}; retry ${attempt} in ${delay} ms`,
-          ),
-      },
-    ).catch((error: unknown) => {
-      if (error instanceof HttpError && error.status !== 422) throw new UserError(error.message);
-      throw error;
+  private async openPull(head: string): Promise<GitHubPull | undefined> {
+    const { owner, repo, client } = this.options;
+    const list = await client.rest<GitHubPull[]>('GET /repos/{owner}/{repo}/pulls', {
+      owner,
+      repo,
+      head: `${owner}:${head}`,
+      state: 'open',
     });
+    return list[0];
   }
 }
 
 function alreadyExists(body: unknown): boolean {
   const errors = (body as { errors?: { message?: string }[] } | undefined)?.errors ?? [];
   return errors.some((e) => /already exists/i.test(e.message ?? ''));
-}
-
-function githubError(method: string, path: string, status: number, body: unknown): string {
-  const message =
-    (body as { message?: string } | undefined)?.message ??
-    (typeof body === 'string' ? body.slice(0, 200) : '');
-  const details = ((body as { errors?: { message?: string }[] } | undefined)?.errors ?? [])
-    .map((e) => e.message)
-    .filter(Boolean);
-  const hint =
-    status === 403 && /not permitted to create or approve pull requests/i.test(message)
-      ? ' (enable "Allow GitHub Actions to create and approve pull requests", or pass a PAT / GitHub App token)'
-      : status === 401 || status === 403
-        ? ' (the token needs contents: write and pull-requests: write on the GitOps repository)'
-        : '';
-  return `GitHub API ${method} ${path.split('?')[0]} failed with ${status}: ${message}${details.length ? ` (${details.join('; ')})` : ''}${hint}`;
 }
 
 /** GitLab: the push opens/updates the merge request; its URL is in the remote's messages. */
@@ -197,6 +203,11 @@ export function gitlabPushOptions(content: PullRequestContent): string[] {
     `merge_request.title=${oneLine(content.title)}`,
     `merge_request.description=${oneLine(content.body).slice(0, 1000)}`,
     'merge_request.remove_source_branch',
+    ...(content.labels ?? []).map((label) => `merge_request.label=${oneLine(label)}`),
+    ...(content.assignees ?? []).map((user) => `merge_request.assign=${oneLine(user)}`),
+    ...(content.draft ? ['merge_request.draft'] : []),
+    // GitLab merges with the project's method; the option only asks for "when the pipeline succeeds".
+    ...(content.autoMerge ? ['merge_request.auto_merge'] : []),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../../src/core/context.ts';
 import { UserError } from '../../../src/core/errors.ts';
+import { GitHubClient } from '../../../src/core/gitops/github-client.ts';
 import {
   GitHubPullRequests,
   gitlabPushOptions,
@@ -19,10 +20,13 @@ function scripted(replies: Reply[]) {
       method: String(init.method),
       url,
       body: init.body ? JSON.parse(String(init.body)) : undefined,
-      headers: init.headers as Record<string, string>,
+      headers: Object.fromEntries(new Headers(init.headers as Record<string, string>)),
     });
     const reply = replies.shift() ?? { status: 500 };
-    return new Response(reply.body === undefined ? '' : JSON.stringify(reply.body), { status: reply.status });
+    return new Response(reply.body === undefined ? '' : JSON.stringify(reply.body), {
+      status: reply.status,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
   }) as unknown as typeof globalThis.fetch;
   return { fetch, calls };
 }
@@ -35,13 +39,16 @@ const content = {
 };
 const client = (fetch: typeof globalThis.fetch) =>
   new GitHubPullRequests({
-    apiUrl: 'https://api.example/',
+    client: new GitHubClient({
+      apiUrl: 'https://api.example/',
+      token: 't0k3n',
+      logger: silentLogger,
+      fetch,
+      retryBaseMs: 1,
+    }),
     owner: 'acme',
     repo: 'gitops',
-    token: 't0k3n',
     logger: silentLogger,
-    fetch,
-    retryBaseMs: 1,
   });
 
 describe('GitHub pull requests', () => {
@@ -55,11 +62,11 @@ describe('GitHub pull requests', () => {
     expect(calls[0]).toMatchObject({
       method: 'POST',
       url: 'https://api.example/repos/acme/gitops/pulls',
-      body: { title: content.title, head: content.head, base: 'main', body: 'b' },
+      body: { title: content.title, head: content.head, base: 'main', body: 'b', draft: false },
       headers: {
-        Accept: 'application/vnd.github+json',
-        'X-GitHub-Api-Version': '2022-11-28',
-        Authorization: 'Bearer t0k3n',
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        authorization: 'token t0k3n',
       },
     });
   });
@@ -118,6 +125,22 @@ describe('GitLab merge requests', () => {
       'merge_request.title=chore(deploy): update app to 2',
       'merge_request.description=line one | a | b |',
       'merge_request.remove_source_branch',
+    ]);
+  });
+  it('carries labels, assignees, draft and auto-merge as push options', () => {
+    const options = gitlabPushOptions({
+      ...content,
+      labels: ['deploy', 'bot'],
+      assignees: ['alice'],
+      draft: true,
+      autoMerge: 'squash',
+    });
+    expect(options.slice(5)).toEqual([
+      'merge_request.label=deploy',
+      'merge_request.label=bot',
+      'merge_request.assign=alice',
+      'merge_request.draft',
+      'merge_request.auto_merge',
     ]);
   });
   it('reads the merge request URL from the push output', () => {
