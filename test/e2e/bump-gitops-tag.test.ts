@@ -430,41 +430,174 @@ interface Pull {
   title: string;
   body: string;
   state: string;
+  node_id: string;
+  draft: boolean;
+  labels: { name: string }[];
+  assignees: { login: string }[];
+  requested_reviewers: { login: string }[];
+  requested_teams: { slug: string }[];
+  auto_merge: { merge_method: string } | null;
 }
 
+/** GraphQL `createCommitOnBranch` input, as GitHub documents it. */
+interface CommitOnBranchInput {
+  branch: { repositoryNameWithOwner: string; branchName: string };
+  expectedHeadOid: string;
+  message: { headline: string; body?: string };
+  fileChanges: { additions?: { path: string; contents: string }[] };
+}
+
+/**
+ * GitHub's REST pulls API and the GraphQL mutations the action uses, in their documented shapes.
+ * `createCommitOnBranch` writes a real commit into the bare repository behind `owner/name` (author:
+ * the token's bot, committer: GitHub, as GitHub does), after checking `expectedHeadOid`.
+ */
 class FakeGitHub {
   readonly pulls: Pull[] = [];
   readonly requests: string[] = [];
   readonly headers: IncomingMessage['headers'][] = [];
+  readonly mutations: { name: string; input: unknown; error?: string }[] = [];
+  /** Runs once before the next createCommitOnBranch checks the head (e.g. someone else pushes). */
+  beforeNextCommit?: () => Promise<void>;
   private server!: Server;
   url = '';
 
-  constructor(private readonly token: string) {}
+  constructor(
+    private readonly token: string,
+    private readonly repoPath: (nameWithOwner: string) => string = () => '',
+  ) {}
+
+  private async graphql(query: string, variables: Record<string, unknown>): Promise<unknown> {
+    if (query.includes('createCommitOnBranch')) {
+      const input = variables.input as CommitOnBranchInput;
+      const bare = this.repoPath(input.branch.repositoryNameWithOwner);
+      const hook = this.beforeNextCommit;
+      this.beforeNextCommit = undefined;
+      await hook?.();
+      const ref = `refs/heads/${input.branch.branchName}`;
+      const head = await git(bare, 'rev-parse', ref);
+      if (head !== input.expectedHeadOid) {
+        const message = `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`;
+        this.mutations.push({ name: 'createCommitOnBranch', input, error: message });
+        return {
+          data: { createCommitOnBranch: null },
+          errors: [{ type: 'STALE_DATA', path: ['createCommitOnBranch'], locations: [], message }],
+        };
+      }
+      this.mutations.push({ name: 'createCommitOnBranch', input });
+      const env = { ...process.env, GIT_INDEX_FILE: join(bare, `index-${Date.now()}`) };
+      const plumbing = async (args: string[], stdin?: string | Buffer) =>
+        (await exec('git', args, { cwd: bare, env, input: stdin })).stdout.trim();
+      await plumbing(['read-tree', head]);
+      for (const file of input.fileChanges.additions ?? []) {
+        const blob = await plumbing(['hash-object', '-w', '--stdin'], Buffer.from(file.contents, 'base64'));
+        await plumbing(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
+      }
+      const tree = await plumbing(['write-tree']);
+      rmSync(env.GIT_INDEX_FILE, { force: true });
+      const message = [input.message.headline, input.message.body].filter(Boolean).join('\n\n');
+      const oid = await exec('git', ['commit-tree', tree, '-p', head, '-F', '-'], {
+        cwd: bare,
+        input: message,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'github-actions[bot]',
+          GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
+          GIT_COMMITTER_NAME: 'GitHub',
+          GIT_COMMITTER_EMAIL: 'noreply@github.com',
+        },
+      }).then((r) => r.stdout.trim());
+      await git(bare, 'update-ref', ref, oid, head);
+      return {
+        data: { createCommitOnBranch: { commit: { oid, url: `https://github.example/commit/${oid}` } } },
+      };
+    }
+    if (query.includes('enablePullRequestAutoMerge')) {
+      const pull = this.pulls.find((p) => p.node_id === variables.id);
+      if (!pull)
+        return { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a node' }] };
+      pull.auto_merge = { merge_method: String(variables.mergeMethod).toLowerCase() };
+      this.mutations.push({ name: 'enablePullRequestAutoMerge', input: variables });
+      return { data: { enablePullRequestAutoMerge: { clientMutationId: null } } };
+    }
+    return { errors: [{ message: 'unknown query' }] };
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
-      req.on('end', () => {
+      req.on('end', async () => {
         const send = (status: number, data: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify(data));
         };
         const url = new URL(req.url ?? '/', 'http://x');
         this.requests.push(`${req.method} ${url.pathname}${url.search}`);
         this.headers.push(req.headers);
-        if (req.headers.authorization !== `Bearer ${this.token}`)
+        // Both forms GitHub accepts for a token.
+        if (![`Bearer ${this.token}`, `token ${this.token}`].includes(req.headers.authorization ?? ''))
           return send(401, { message: 'Bad credentials' });
+        if (url.pathname === '/graphql' && req.method === 'POST') {
+          const { query, variables } = JSON.parse(body) as {
+            query: string;
+            variables: Record<string, unknown>;
+          };
+          return send(200, await this.graphql(query, variables));
+        }
         if (
           req.headers.accept !== 'application/vnd.github+json' ||
           req.headers['x-github-api-version'] !== '2022-11-28'
         ) {
           return send(400, { message: 'headers' });
         }
+        const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/(labels|assignees)$/.exec(url.pathname);
+        const reviewers = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/requested_reviewers$/.exec(url.pathname);
+        if ((issue || reviewers) && req.method === 'POST') {
+          const pull = this.pulls.find((p) => p.number === Number((issue ?? reviewers)![3]));
+          if (!pull) return send(404, { message: 'Not Found' });
+          const input = JSON.parse(body) as Record<string, string[]>;
+          const add = <T>(list: T[], items: T[], key: (t: T) => string) => {
+            for (const item of items) if (!list.some((x) => key(x) === key(item))) list.push(item);
+          };
+          if (issue?.[4] === 'labels') {
+            add(
+              pull.labels,
+              (input.labels ?? []).map((name) => ({ name })),
+              (l) => l.name,
+            );
+            return send(200, pull.labels);
+          }
+          if (issue?.[4] === 'assignees') {
+            add(
+              pull.assignees,
+              (input.assignees ?? []).map((login) => ({ login })),
+              (a) => a.login,
+            );
+            return send(201, pull);
+          }
+          add(
+            pull.requested_reviewers,
+            (input.reviewers ?? []).map((login) => ({ login })),
+            (r) => r.login,
+          );
+          add(
+            pull.requested_teams,
+            (input.team_reviewers ?? []).map((slug) => ({ slug })),
+            (t) => t.slug,
+          );
+          return send(201, pull);
+        }
         const list = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
         const one = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
         if (list && req.method === 'POST') {
-          const input = JSON.parse(body) as { head: string; base: string; title: string; body: string };
+          const input = JSON.parse(body) as {
+            head: string;
+            base: string;
+            title: string;
+            body: string;
+            draft?: boolean;
+          };
           const owner = list[1];
           if (this.pulls.some((p) => p.state === 'open' && p.head.ref === input.head)) {
             return send(422, {
@@ -487,6 +620,13 @@ class FakeGitHub {
             title: input.title,
             body: input.body,
             state: 'open',
+            node_id: `PR_kwDO${number}`,
+            draft: input.draft ?? false,
+            labels: [],
+            assignees: [],
+            requested_reviewers: [],
+            requested_teams: [],
+            auto_merge: null,
           };
           this.pulls.push(pull);
           return send(201, pull);
@@ -521,7 +661,7 @@ describe('pull-request mode (GitHub pulls API)', () => {
   const token = 'ghs_pr-test-token-0123456789';
   let github: FakeGitHub;
   beforeAll(async () => {
-    github = new FakeGitHub(token);
+    github = new FakeGitHub(token, (nameWithOwner) => join(dir, `${nameWithOwner}.git`));
     await github.start();
   });
   afterAll(() => github.stop());
@@ -608,6 +748,158 @@ describe('pull-request mode (GitHub pulls API)', () => {
       expect(r.log).not.toContain(token);
       expect(JSON.stringify(r.outputs)).not.toContain(token);
     }
+  });
+});
+
+describe('pull request metadata and commit-via api (GitHub API)', () => {
+  const token = 'ghs_meta-test-token-0123456789';
+  let github: FakeGitHub;
+  beforeAll(async () => {
+    github = new FakeGitHub(token, (nameWithOwner) => join(dir, `${nameWithOwner}.git`));
+    await github.start();
+  });
+  afterAll(() => github.stop());
+  const context = () => ({
+    platform: 'github' as const,
+    apiUrl: github.url,
+    serverUrl: 'https://github.example',
+    repository: 'acme/app',
+  });
+
+  it('opens a draft PR with labels, reviewers (a user and a team), assignees and auto-merge, then updates the same PR', async () => {
+    const bare = await bareRepo(SEPARATE, 'acme');
+    const flags = {
+      repository: bare,
+      token,
+      files: 'apps/prod/kustomization.yaml',
+      strategy: 'kustomize',
+      mode: 'pull-request',
+      labels: 'deploy\nautomated',
+      reviewers: 'alice, acme/platform',
+      assignees: 'bob',
+      draft: 'true',
+      'auto-merge': 'squash',
+      'pull-request-title': 'Deploy my-app 1736000000-aaaaaaa',
+    };
+    const first = await run({ ...flags, tag: '1736000000-aaaaaaa' }, context());
+    expect(first.code, first.log).toBe(0);
+    expect(github.pulls).toHaveLength(1);
+    const pull = github.pulls[0]!;
+    expect(pull).toMatchObject({
+      title: 'Deploy my-app 1736000000-aaaaaaa',
+      draft: true,
+      labels: [{ name: 'deploy' }, { name: 'automated' }],
+      requested_reviewers: [{ login: 'alice' }],
+      requested_teams: [{ slug: 'platform' }],
+      assignees: [{ login: 'bob' }],
+      auto_merge: { merge_method: 'squash' },
+    });
+    console.log(`created: ${JSON.stringify(pull)}`);
+
+    // The second run (newer tag, one more label) updates the same pull request; nothing is duplicated.
+    const second = await run(
+      {
+        ...flags,
+        tag: '1736000100-bbbbbbb',
+        labels: 'deploy\nautomated\nproduction',
+        'pull-request-title': 'Deploy my-app 1736000100-bbbbbbb',
+      },
+      context(),
+    );
+    expect(second.code, second.log).toBe(0);
+    expect(second.outputs['pull-request']).toBe(first.outputs['pull-request']);
+    expect(github.pulls).toHaveLength(1);
+    expect(pull.title).toBe('Deploy my-app 1736000100-bbbbbbb');
+    expect(pull.labels.map((l) => l.name)).toEqual(['deploy', 'automated', 'production']);
+    expect(pull.requested_reviewers).toEqual([{ login: 'alice' }]);
+    console.log(`updated: ${JSON.stringify(pull)}`);
+    const writes = github.requests
+      .filter((r) => !r.startsWith('GET'))
+      .map((r) => r.replace(/repo\d+/, 'repo'));
+    console.log(writes.join('\n'));
+    expect(writes.filter((r) => r.endsWith('/labels'))).toEqual([
+      'POST /repos/acme/repo/issues/1/labels',
+      'POST /repos/acme/repo/issues/1/labels',
+    ]);
+    // Only what was missing is requested again: reviewers and assignees once.
+    expect(writes.filter((r) => r.endsWith('/requested_reviewers') || r.endsWith('/assignees'))).toHaveLength(
+      2,
+    );
+  });
+
+  it('commit-via api: createCommitOnBranch with expectedHeadOid; a moved head is retried from the fresh head', async () => {
+    const bare = await bareRepo(MY_APP);
+    // git push to this remote is refused: the commit can only arrive through the API.
+    writeFileSync(
+      join(bare, 'hooks', 'pre-receive'),
+      '#!/bin/sh\necho "pushes are not allowed" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const before = await git(bare, 'rev-parse', 'main');
+    const path = 'deploy/production/helmrelease-patch.yaml';
+    const original = await show(bare, before, path);
+    // Between our clone and our commit, someone else lands a commit (written like the API would).
+    github.beforeNextCommit = async () => {
+      rmSync(join(bare, 'hooks', 'pre-receive'));
+      await commitElsewhere(bare, 'deploy/production/other.yaml', 'x: 1\n');
+      writeFileSync(join(bare, 'hooks', 'pre-receive'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    };
+    const tag = '1735689900-abcdef2';
+    const result = await run(
+      { repository: bare, tag, files: 'deploy/production/*.yaml', token, 'commit-via': 'api' },
+      context(),
+    );
+    expect(result.code, result.log).toBe(0);
+    const commits = github.mutations.filter((m) => m.name === 'createCommitOnBranch');
+    expect(commits).toHaveLength(2);
+    expect(commits[0]!.error).toMatch(/^Expected branch to point to ".{40}" but it did not/);
+    const [stale, fresh] = commits.map((m) => (m.input as CommitOnBranchInput).expectedHeadOid);
+    expect(stale).toBe(before);
+    const moved = await git(bare, 'rev-parse', 'main~1');
+    expect(fresh).toBe(moved);
+    expect(result.log).toMatch(/attempt 2\/10: 'main' is now at/);
+    console.log(
+      result.log
+        .split('\n')
+        .filter((l) => /attempt|rejected|Expected branch/.test(l))
+        .join('\n'),
+    );
+    // The commit is GitHub's (signed there), on top of the other change, and changes only the tag bytes.
+    expect(result.outputs.commit).toBe(await git(bare, 'rev-parse', 'main'));
+    expect(await git(bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', 'main')).toBe(
+      'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|GitHub <noreply@github.com>',
+    );
+    expect(await git(bare, 'log', '-1', '--format=%B', 'main')).toBe(
+      `chore(deploy): update ${IMAGE} to ${tag}\n\nGitOps-Bump: ${IMAGE}:${tag}`,
+    );
+    onlyTagChanged(original, await show(bare, 'main', path), SEED_TAG, tag);
+    expect(await show(bare, 'main', 'deploy/production/other.yaml')).toBe('x: 1');
+
+    // only-if-newer holds on the API path too: an older tag changes nothing and sends no mutation.
+    const older = await run(
+      {
+        repository: bare,
+        tag: '1735689800-0000000',
+        files: 'deploy/production/*.yaml',
+        token,
+        'commit-via': 'api',
+      },
+      context(),
+    );
+    expect(older.code, older.log).toBe(0);
+    expect(older.outputs.changed).toBe('false');
+    expect(github.mutations.filter((m) => m.name === 'createCommitOnBranch')).toHaveLength(2);
+  });
+
+  it('commit-via api is refused with mode pull-request, before anything is cloned', async () => {
+    const result = await run(
+      { repository: '/nonexistent', tag: '1.0.0', token, 'commit-via': 'api', mode: 'pull-request' },
+      context(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.log).toContain("Input 'commit-via'");
   });
 });
 

@@ -150,8 +150,8 @@ export class GitHubPullRequests implements PullRequestProvider {
     }
     if (content.autoMerge) {
       const result = await client.graphql(
-        'mutation ($id: ID!, $method: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId } }',
-        { id: pull.node_id, method: content.autoMerge.toUpperCase() },
+        'mutation ($id: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod }) { clientMutationId } }',
+        { id: pull.node_id, mergeMethod: content.autoMerge.toUpperCase() },
       );
       // Auto-merge needs it allowed on the repository and a protected base branch: say so, do not fail.
       if (!result.ok)
