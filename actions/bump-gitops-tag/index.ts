@@ -187,7 +187,20 @@ function provider(
   context: RunContext,
   log: RunArgs<BumpInputs>['log'],
 ): PullRequestProvider {
-  if (context.platform === 'gitlab') return new GitLabMergeRequests(log);
+  if (context.platform === 'gitlab') {
+    // The job token cannot set reviewers; another token for this server can.
+    const usable =
+      token && token !== context.token && remote.sameServer && context.apiUrl && remote.repository;
+    return new GitLabMergeRequests(
+      log,
+      usable
+        ? {
+            client: new GitLabApi({ apiUrl: context.apiUrl!, token, logger: log }),
+            project: remote.repository!,
+          }
+        : undefined,
+    );
+  }
   if (!token)
     throw new InputError(
       'token',

@@ -4,6 +4,7 @@
  * GitLab: merge request push options on the branch push; a later push updates the open MR.
  */
 import { UserError } from '../errors.ts';
+import { GitLabApi } from '../gitlab/api.ts';
 import type { Logger } from '../log.ts';
 import { GitHubApiError, type GitHubClient } from './github-client.ts';
 
@@ -178,9 +179,15 @@ function alreadyExists(body: unknown): boolean {
   return errors.some((e) => /already exists/i.test(e.message ?? ''));
 }
 
-/** GitLab: the push opens/updates the merge request; its URL is in the remote's messages. */
+/**
+ * GitLab: the push opens/updates the merge request; its URL is in the remote's messages. Reviewers
+ * cannot be push options: they are set through the API when a token that may use it is at hand.
+ */
 export class GitLabMergeRequests implements PullRequestProvider {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly api?: { client: GitLabApi; project: string },
+  ) {}
 
   pushOptions(content: PullRequestContent): string[] {
     return gitlabPushOptions(content);
@@ -190,7 +197,32 @@ export class GitLabMergeRequests implements PullRequestProvider {
     const url = mergeRequestUrl(pushStderr);
     if (!url) this.logger.warning(`GitLab did not report a merge request URL for ${content.head}`);
     // GitLab prints the same line for a new and an updated merge request.
-    return url ? { url, number: Number(url.split('/').pop()), created: false } : undefined;
+    const result = url ? { url, number: Number(url.split('/').pop()), created: false } : undefined;
+    if (result && content.reviewers?.length) await this.requestReviews(result.number, content.reviewers);
+    return result;
+  }
+
+  private async requestReviews(iid: number, usernames: string[]): Promise<void> {
+    if (!this.api) {
+      this.logger.warning(
+        `reviewers not set: GitLab takes them only through its API, which the CI job token cannot use; pass a project access token in 'token'`,
+      );
+      return;
+    }
+    const { client, project } = this.api;
+    const ids: number[] = [];
+    for (const username of usernames) {
+      const users = await client.request<{ id: number }[]>(
+        'GET',
+        `/users?username=${encodeURIComponent(username)}`,
+      );
+      if (users[0]) ids.push(users[0].id);
+      else this.logger.warning(`reviewer '${username}' is not a GitLab user; left out`);
+    }
+    const path = `/projects/${GitLabApi.project(project)}/merge_requests/${iid}`;
+    const current = await client.request<{ reviewers?: { id: number }[] }>('GET', path);
+    const reviewerIds = [...new Set([...(current.reviewers ?? []).map((r) => r.id), ...ids])];
+    await client.request('PUT', path, { reviewer_ids: reviewerIds });
   }
 }
 
