@@ -274,9 +274,10 @@ describe('examples/my-app/.gitlab-ci.yml under gitlab-ci-local (one run)', () =>
       GITOPS_COMMIT: head,
       GITOPS_PREVIOUS_TAG: '1735689600-3f2c1ab',
     });
-    // Exactly one commit on top of the pushed one, by the bot, with no pipeline of its own.
+    // Exactly one commit on top of the pushed one, by GitLab's default author (the job token's run),
+    // with no pipeline of its own.
     expect(await git(server, 'rev-parse', 'main~1')).toBe(pushedSha);
-    expect(await git(server, 'log', '-1', '--format=%an', 'main')).toBe('golden-actions[bot]');
+    expect(await git(server, 'log', '-1', '--format=%an', 'main')).toBe('GitLab CI');
     expect(await git(server, 'log', '-1', '--format=%s', 'main')).toBe(
       `chore(deploy): update ${image.IMAGE_NAME} to ${image.IMAGE_TAG} [skip ci]`,
     );

@@ -260,10 +260,11 @@ describe('golden path pipeline (one gitlab-ci-local run)', () => {
       GITOPS_COMMIT: head,
       GITOPS_PREVIOUS_TAG: '1735689600-3f2c1ab',
     });
-    // Exactly one new commit on top of the previous head (nothing forced), by the bot.
+    // Exactly one new commit on top of the previous head (nothing forced), by GitLab's default author
+    // (the job token cannot ask GitLab who it is).
     expect(await git(gitopsRepo, 'rev-list', '--count', `${gitopsBefore}..main`)).toBe('1');
     expect(await git(gitopsRepo, 'rev-parse', 'main~1')).toBe(gitopsBefore);
-    expect(await git(gitopsRepo, 'log', '-1', '--format=%an', 'main')).toBe('golden-actions[bot]');
+    expect(await git(gitopsRepo, 'log', '-1', '--format=%an', 'main')).toBe('GitLab CI');
     // Only the tag's bytes changed.
     const diff = await git(gitopsRepo, 'diff', '--unified=0', `${gitopsBefore}`, 'main');
     const changed = diff.split('\n').filter((l) => /^[-+][^-+]/.test(l));
@@ -318,7 +319,7 @@ describe.concurrent('GitLab validates the inputs before any job runs', () => {
     );
     // Booleans and numbers keep their validated value on the command line.
     expect((config['bump-gitops-tag']!.script as string[]).at(-1)).toBe(
-      `golden-actions bump-gitops-tag --only-if-newer=true --max-attempts=${bumpDefinition.inputs['max-attempts'].default} --dry-run=false`,
+      `golden-actions bump-gitops-tag --draft=false --only-if-newer=true --max-attempts=${bumpDefinition.inputs['max-attempts'].default} --dry-run=false`,
     );
     expect(config['verify-paths-filter']!.stage).toBe('test');
   });
