@@ -525,9 +525,14 @@ async function main() {
 
   actionEnv = {
     ...buildahEnv,
-    // Not the demo's commit identity: bump-gitops-tag commits as its author-name/author-email inputs.
+    // Not the developer's identity: the CLI's bump-gitops-tag commits as git's configured user, here a bot.
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: 'user.name',
+    GIT_CONFIG_VALUE_0: 'golden-actions demo',
+    GIT_CONFIG_KEY_1: 'user.email',
+    GIT_CONFIG_VALUE_1: 'demo-bot@example.com',
     GA_INPUT_REGISTRY_PASSWORD: password,
     RUNNER_TEMP: paths.temp,
     NO_COLOR: '1',

@@ -390,7 +390,7 @@ describe('examples/my-app/.gitlab-ci.yml: pushes 2 and 3 after it', () => {
     expect(images.tags).toHaveLength(2);
     expect(await git(server, 'rev-parse', 'main')).toBe(third.sha);
     expect(await git(server, 'log', '--format=%an', `${pushedSha}..main`)).toBe(
-      ['Test Author', 'golden-actions[bot]', 'Test Author', 'golden-actions[bot]'].join('\n'),
+      ['Test Author', 'GitLab CI', 'Test Author', 'GitLab CI'].join('\n'),
     );
   });
 });

@@ -264,7 +264,7 @@ describe('gitlab-components/README.md golden path: three pushes under gitlab-ci-
       expect(bump).toMatchObject({ GITOPS_CHANGED: 'true' });
       expect(await gitopsGit('rev-parse', `${bump.GITOPS_COMMIT}~1`)).toBe(push.gitopsBefore);
       expect(await gitopsGit('log', '-1', '--format=%an|%s', bump.GITOPS_COMMIT!)).toBe(
-        `golden-actions[bot]|chore(deploy): update ${image.IMAGE_NAME} to ${image.IMAGE_TAG}`,
+        `GitLab CI|chore(deploy): update ${image.IMAGE_NAME} to ${image.IMAGE_TAG}`,
       );
       const file = await gitopsGit('show', `${bump.GITOPS_COMMIT}:deploy/production/helmrelease-patch.yaml`);
       expect(file).toContain(`tag: ${image.IMAGE_TAG} # {"$imagepolicy": "flux-system:my-app:tag"}`);
