@@ -14,17 +14,44 @@ const BACKSLASH = 0x5c;
 
 /** True when `path` matches `pattern` the way GitLab's `rules:changes` decides it. */
 export function gitlabFnmatch(pattern: string, path: string): boolean {
-  const subject = codePoints(path);
-  return braceExpand(pattern).some((expanded) => fnmatch(codePoints(expanded), subject));
+  return compileGitlabGlob(pattern)(path);
 }
 
-/** A compiled form: brace expansion done once, for matching many paths. */
+/**
+ * A compiled form for matching many paths: brace expansion done once, and each expansion's literal
+ * head and tail (text before the first and after the last special character) checked with plain
+ * string compares first. Literal characters match only themselves, so a path that lacks them cannot
+ * match, and most paths of a big change are turned away without the code point walk.
+ */
 export function compileGitlabGlob(pattern: string): (path: string) => boolean {
-  const expansions = braceExpand(pattern).map(codePoints);
+  const expansions = braceExpand(pattern).map((expanded) => ({
+    codes: codePoints(expanded),
+    ...literalEnds(expanded),
+  }));
   return (path) => {
-    const subject = codePoints(path);
-    return expansions.some((expanded) => fnmatch(expanded, subject));
+    let subject: number[] | undefined;
+    for (const { codes, head, tail } of expansions) {
+      if (!path.startsWith(head) || !path.endsWith(tail)) continue;
+      subject ??= codePoints(path);
+      if (fnmatch(codes, subject)) return true;
+    }
+    return false;
   };
+}
+
+/**
+ * The literal text before the first and after the last special character (`*`, `?`, `[`, `]`, `\\`)
+ * of a pattern. A `/` right after `**` is left out of the tail: `**\/` also matches no folder.
+ */
+function literalEnds(pattern: string): { head: string; tail: string } {
+  const special = /[*?[\]\\]/;
+  const first = pattern.search(special);
+  if (first < 0) return { head: pattern, tail: '' };
+  let last = pattern.length - 1;
+  while (!special.test(pattern[last]!)) last--;
+  const tail = pattern.slice(last + 1);
+  const afterStars = last > 0 && pattern[last - 1] === '*' && pattern[last] === '*';
+  return { head: pattern.slice(0, first), tail: afterStars && tail.startsWith('/') ? tail.slice(1) : tail };
 }
 
 function codePoints(text: string): number[] {
