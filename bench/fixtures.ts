@@ -4,8 +4,8 @@
  * 50k files behind a local bare remote.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const IDENTITY = 'bench <bench@example.com> 1764000000 +0000';
 export const GIT_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -96,35 +96,28 @@ export function monorepo(dir: string, total: number, sizes: number[]): Monorepo 
   };
 }
 
-export const GITOPS_IMAGE = 'registry.example.com/shop/my-app';
+export const GITOPS_IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
 
 /**
- * A bare GitOps repository: the app's deployment under deploy/ (what bump-gitops-tag edits by
- * default) and `total - 2` other teams' manifests under tenants/.
+ * A bare GitOps repository: the example app's deploy/ folder (Flux setters, kustomize, ImagePolicy;
+ * what bump-gitops-tag edits by default) and other teams' manifests under tenants/, `total` files in all.
  */
 export function gitopsRemote(dir: string, total: number): string {
   const bare = join(dir, 'gitops.git');
   mkdirSync(bare, { recursive: true });
   git(bare, ['init', '-q', '--bare', '-b', 'main']);
   git(bare, ['config', 'uploadpack.allowFilter', 'true']);
-  git(bare, ['config', 'uploadpack.allowAnySHA1InWant', 'true']);
-  const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: my-app
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: ${GITOPS_IMAGE}:1764000000-aaaaaaa
-`;
-  const kustomization =
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n';
-  const parts = [blob(1, deployment), blob(2, kustomization)];
-  const files = ['M 100644 :1 deploy/my-app/deployment.yaml', 'M 100644 :2 deploy/my-app/kustomization.yaml'];
-  for (let i = 0; i < total - 2; i++) {
-    const mark = 100 + i;
+  const deploy = 'examples/my-app/deploy';
+  const own = readdirSync(deploy, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const parts: string[] = [];
+  const files: string[] = [];
+  own.forEach((entry, i) => {
+    const path = relative(deploy, join(entry.parentPath, entry.name));
+    parts.push(blob(i + 1, readFileSync(join(deploy, path), 'utf8')));
+    files.push(`M 100644 :${i + 1} deploy/${path}`);
+  });
+  for (let i = 0; i < total - own.length; i++) {
+    const mark = 1000 + i;
     parts.push(
       blob(
         mark,

@@ -71,27 +71,30 @@ const loaded: { action: string; path: string; bytes: number }[] = [];
  * Paired runs: baseline and subject alternate (order flipped every pair), one warm-up pair first.
  * Ratio = median of the per-pair ratios.
  */
-function paired(
-  ours: () => number,
-  baseline: () => number,
-): { baseMs: number; oursMs: number; ratio: number } {
-  ours();
-  baseline();
+async function paired(
+  ours: () => Promise<number>,
+  baseline: () => Promise<number> | number,
+): Promise<{ baseMs: number; oursMs: number; ratio: number }> {
+  await ours();
+  await baseline();
   const b: number[] = [];
   const o: number[] = [];
   for (let i = 0; i < pairs; i++) {
     if (i % 2) {
-      o.push(ours());
-      b.push(baseline());
+      o.push(await ours());
+      b.push(await baseline());
     } else {
-      b.push(baseline());
-      o.push(ours());
+      b.push(await baseline());
+      o.push(await ours());
     }
   }
   return { baseMs: median(b), oursMs: median(o), ratio: median(o.map((ms, i) => ms / b[i]!)) };
 }
 
-function record(row: Omit<Row, 'baseMs' | 'oursMs' | 'ratio'>, result: ReturnType<typeof paired>): void {
+function record(
+  row: Omit<Row, 'baseMs' | 'oursMs' | 'ratio'>,
+  result: Awaited<ReturnType<typeof paired>>,
+): void {
   rows.push({ ...row, ...result });
   const r = rows.at(-1)!;
   console.error(
@@ -100,10 +103,10 @@ function record(row: Omit<Row, 'baseMs' | 'oursMs' | 'ratio'>, result: ReturnTyp
 }
 
 /** Bytes of dist/ loaded by one run of a step (module URLs recorded by a loader hook). */
-function loadedBytes(step: Step, node: string): number {
+async function loadedBytes(step: Step, node: string): Promise<number> {
   const list = join(scratch, `loaded-${randomBytes(4).toString('hex')}`);
   writeFileSync(list, '');
-  step.run(node, ['--import', resolve('bench/loaded-files.mjs')], { GA_BENCH_LOADED: list });
+  await step.run(node, ['--import', resolve('bench/loaded-files.mjs')], { GA_BENCH_LOADED: list });
   const dist = resolve('dist');
   const urls = new Set(
     readFileSync(list, 'utf8')
@@ -154,11 +157,11 @@ try {
     >;
     const label = `verify-paths-filter ${size / 1000}k files`;
     for (const runtime of runtimes) {
-      const check = step.run(runtime.path);
+      const check = await step.run(runtime.path);
       for (const [name, count] of Object.entries(counts)) {
         expectOutputs(label, check.outputs, { [`${name}-count`]: String(count) });
       }
-      const ours = () => step.run(runtime.path).ms;
+      const ours = async () => (await step.run(runtime.path)).ms;
       record(
         {
           case: label,
@@ -166,18 +169,24 @@ try {
           baseline: 'git diff --name-only',
           target: size === BIG ? 4 : undefined,
         },
-        paired(ours, () => timeProcess('git', ['diff', '--name-only', '-z', repo.base, head], repo.dir)),
+        await paired(ours, () =>
+          timeProcess('git', ['diff', '--name-only', '-z', repo.base, head], repo.dir),
+        ),
       );
       record(
         { case: label, node: runtime.name, baseline: 'picomatch loop' },
-        paired(ours, () => {
+        await paired(ours, () => {
           const start = process.hrtime.bigint();
           runPicomatch(runtime.path, pathsFile, filters);
           return Number(process.hrtime.bigint() - start) / 1e6;
         }),
       );
       if (size === BIG)
-        loaded.push({ action: 'verify-paths-filter', path: label, bytes: loadedBytes(step, runtime.path) });
+        loaded.push({
+          action: 'verify-paths-filter',
+          path: label,
+          bytes: await loadedBytes(step, runtime.path),
+        });
     }
   }
   rmSync(repo.dir, { recursive: true, force: true });
@@ -207,18 +216,18 @@ try {
     env: { ...aws.env(), GITHUB_SHA: app.sha },
   });
   for (const runtime of runtimes) {
-    expectOutputs('build-push-image', image.run(runtime.path).outputs, { built: 'false', tag });
+    expectOutputs('build-push-image', (await image.run(runtime.path)).outputs, { built: 'false', tag });
     record(
       { case: 'build-push-image re-run', node: runtime.name, baseline: 'node -e 0', target: 2.5 },
-      paired(
-        () => image.run(runtime.path).ms,
+      await paired(
+        async () => (await image.run(runtime.path)).ms,
         () => nodeOnly(runtime.path),
       ),
     );
     loaded.push({
       action: 'build-push-image',
       path: 're-run via AWS',
-      bytes: loadedBytes(image, runtime.path),
+      bytes: await loadedBytes(image, runtime.path),
     });
   }
 
@@ -236,17 +245,23 @@ try {
     },
     env: { GITHUB_SHA: chartApp.sha },
   });
-  expectOutputs('package-push-chart first push', chart.run(process.execPath).outputs, { pushed: 'true' });
+  expectOutputs('package-push-chart first push', (await chart.run(process.execPath)).outputs, {
+    pushed: 'true',
+  });
   for (const runtime of runtimes) {
-    expectOutputs('package-push-chart', chart.run(runtime.path).outputs, { pushed: 'false' });
+    expectOutputs('package-push-chart', (await chart.run(runtime.path)).outputs, { pushed: 'false' });
     record(
       { case: 'package-push-chart re-run', node: runtime.name, baseline: 'node -e 0', target: 2 },
-      paired(
-        () => chart.run(runtime.path).ms,
+      await paired(
+        async () => (await chart.run(runtime.path)).ms,
         () => nodeOnly(runtime.path),
       ),
     );
-    loaded.push({ action: 'package-push-chart', path: 're-run', bytes: loadedBytes(chart, runtime.path) });
+    loaded.push({
+      action: 'package-push-chart',
+      path: 're-run',
+      bytes: await loadedBytes(chart, runtime.path),
+    });
   }
 
   // c. bump-gitops-tag: 100 files vs the big GitOps repository, a fresh tag (so a commit and a push) each run.
@@ -263,9 +278,9 @@ try {
       env: { ...GIT_ENV, GITHUB_SHA: bumpApp.sha },
     });
     return {
-      run(node, args = [], env = {}) {
+      async run(node, args = [], env = {}) {
         const fresh = `${++next}-${randomBytes(4).toString('hex').slice(0, 7)}`;
-        const result = step.run(node, args, { ...env, INPUT_TAG: fresh });
+        const result = await step.run(node, args, { ...env, INPUT_TAG: fresh });
         expectOutputs(`bump-gitops-tag ${remote}`, result.outputs, { changed: 'true' });
         return result;
       },
@@ -276,8 +291,8 @@ try {
   for (const runtime of runtimes) {
     record(
       { case: 'bump-gitops-tag 100 files', node: runtime.name, baseline: 'node -e 0' },
-      paired(
-        () => bumpSmall.run(runtime.path).ms,
+      await paired(
+        async () => (await bumpSmall.run(runtime.path)).ms,
         () => nodeOnly(runtime.path),
       ),
     );
@@ -288,15 +303,15 @@ try {
         baseline: 'same, 100 files',
         target: 1.5,
       },
-      paired(
-        () => bumpBig.run(runtime.path).ms,
-        () => bumpSmall.run(runtime.path).ms,
+      await paired(
+        async () => (await bumpBig.run(runtime.path)).ms,
+        async () => (await bumpSmall.run(runtime.path)).ms,
       ),
     );
     loaded.push({
       action: 'bump-gitops-tag',
       path: 'commit and push',
-      bytes: loadedBytes(bumpBig, runtime.path),
+      bytes: await loadedBytes(bumpBig, runtime.path),
     });
   }
 } finally {

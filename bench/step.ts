@@ -2,7 +2,7 @@
  * A GitHub step as the runner starts it (`node dist/<action>/index.js` with INPUT_* variables and
  * file commands), prepared once and then timed run after run: only the child process is on the clock.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFileCommand } from '../test/harness/github-runner.ts';
@@ -21,7 +21,7 @@ export interface StepRun {
 }
 
 export interface Step {
-  run(node: string, extraArgs?: string[], extraEnv?: Record<string, string>): StepRun;
+  run(node: string, extraArgs?: string[], extraEnv?: Record<string, string>): Promise<StepRun>;
 }
 
 const HOST_PREFIXES = ['INPUT_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'STATE_', 'CI_', 'GITLAB_'];
@@ -64,23 +64,39 @@ export function githubStep(action: string, options: StepOptions): Step {
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
   return {
-    run(node, extraArgs = [], extraEnv = {}) {
+    async run(node, extraArgs = [], extraEnv = {}) {
       for (const file of Object.values(files)) writeFileSync(file, '');
       const start = process.hrtime.bigint();
-      const child = spawnSync(node, [...extraArgs, bundle], {
-        cwd: options.workspace,
-        env: { ...env, ...extraEnv },
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: 180_000, // a hung step fails the bench instead of stalling it
-      });
+      // Asynchronous: the local AWS server answering the step lives in this process.
+      const child = await runChild(node, [...extraArgs, bundle], options.workspace, { ...env, ...extraEnv });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (child.status !== 0) {
-        throw new Error(`${action} exited ${child.status}:\n${child.stdout.slice(-3000)}${child.stderr}`);
+      if (child.code !== 0) {
+        throw new Error(`${action} exited ${child.code}:\n${child.stdout.slice(-3000)}${child.stderr}`);
       }
       return { ms, outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')) };
     },
   };
+}
+
+function runChild(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000); // a hung step fails the bench
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
 }
 
 /** Wall time of one process, ms. */

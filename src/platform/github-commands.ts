@@ -1,7 +1,7 @@
 /**
  * The runner's workflow commands and file commands (shared/reference/github-runner.md §2-3).
  * Written here rather than taken from @actions/core because loading @actions/core costs more
- * start-up than a whole action needs; @actions/core is still used, lazily, for the OIDC request.
+ * start-up than a whole action needs (the OIDC request is a plain fetch in github.ts, for the same reason).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';

@@ -3,6 +3,8 @@ import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
+import { httpFetch } from '../core/net/http.ts';
+import { isRetryableStatus, isTransientNetworkError, retry } from '../core/util/retry.ts';
 import {
   appendSummary,
   type CommandProperties,
@@ -55,8 +57,11 @@ export class GitHubPlatform implements Platform {
         'No OIDC token available: add `permissions: id-token: write` to the workflow or job (fork pull requests never get one).',
       );
     }
-    const core = await import('@actions/core');
-    const token = await core.getIDToken(audience);
+    const token = await requestIdToken(
+      process.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+      process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+      audience,
+    );
     this.mask(token);
     return token;
   }
@@ -145,4 +150,53 @@ function githubEvent(name: string, ref: string): RunContext['event'] {
   if (name === 'schedule') return 'schedule';
   if (name === 'workflow_dispatch' || name === 'repository_dispatch') return 'manual';
   return 'other';
+}
+
+class IdTokenError extends UserError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The runner's OIDC token: GET `<request url>&audience=<audience>` with the request token as bearer,
+ * answered `{"value": "<jwt>"}`. The project's fetch (proxies honoured) rather than @actions/core,
+ * whose bundled HTTP stack is larger than the rest of the action; transient failures are retried.
+ */
+async function requestIdToken(url: string, requestToken: string, audience: string): Promise<string> {
+  const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
+  return retry(
+    async () => {
+      const response = await httpFetch(target, {
+        headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        throw new IdTokenError(
+          `Failed to get the OIDC token: HTTP ${response.status} ${text.slice(0, 200)}`,
+          isRetryableStatus(response.status),
+        );
+      }
+      let value: unknown;
+      try {
+        value = (JSON.parse(text) as { value?: unknown }).value;
+      } catch {
+        value = undefined;
+      }
+      if (typeof value !== 'string' || value === '')
+        throw new IdTokenError('Failed to get the OIDC token: the response holds no token', false);
+      return value;
+    },
+    {
+      attempts: 4,
+      baseMs: 500,
+      capMs: 4000,
+      retryable: (error) =>
+        error instanceof IdTokenError ? error.retryable : isTransientNetworkError(error),
+    },
+  );
 }

@@ -63,6 +63,8 @@ export class GitCheckout {
     readonly branch: string,
     readonly head: string,
     private readonly display: string,
+    /** The index is sparse: files outside the cone are not listed one by one. */
+    private readonly sparseIndex = false,
   ) {}
 
   static async clone(options: CloneOptions): Promise<GitCheckout> {
@@ -87,8 +89,16 @@ export class GitCheckout {
       throw new UserError(
         `${options.display} has no commits on ${branch ? `branch '${branch}'` : 'its default branch'}`,
       );
-    if (options.sparse) await git.run(['sparse-checkout', 'set', '--cone', '--', ...options.sparse]);
-    return new GitCheckout(git, branch, head.trim(), options.display);
+    let sparse = false;
+    if (options.sparse) {
+      // A sparse index holds the folders outside the cone as single entries, so checkout, listing
+      // and commit cost what the cone holds, not what the repository holds (git >= 2.35; older
+      // git gets a plain sparse checkout).
+      const set = ['sparse-checkout', 'set', '--cone'];
+      sparse = (await git.exec([...set, '--sparse-index', '--', ...options.sparse])).code === 0;
+      if (!sparse) await git.run([...set, '--', ...options.sparse]);
+    }
+    return new GitCheckout(git, branch, head.trim(), options.display, sparse);
   }
 
   get dir(): string {
@@ -130,12 +140,17 @@ export class GitCheckout {
     await this.git.run(['checkout', '--quiet', '--force', '--detach', commit]);
   }
 
-  /** Regular files of a commit (symlinks and submodules are never edited). */
-  async listFiles(commit = 'HEAD'): Promise<string[]> {
-    const out = await this.git.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
+  /**
+   * Regular files of the checked-out commit that are in the work tree (symlinks and submodules are
+   * never edited). With a sparse index, the folders outside the cone stay unexpanded.
+   */
+  async listFiles(): Promise<string[]> {
+    const out =
+      (this.sparseIndex ? await this.git.try(['ls-files', '--sparse', '--stage', '-z']) : undefined) ??
+      (await this.git.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']));
     return out
       .split('\0')
-      .filter((entry) => /^100(644|755) blob /.test(entry))
+      .filter((entry) => /^100(644|755) /.test(entry))
       .map((entry) => entry.slice(entry.indexOf('\t') + 1));
   }
 
@@ -167,8 +182,13 @@ export class GitCheckout {
     return this.git.run(['diff', '--no-color', '--no-ext-diff', from, to, '--', ...paths]);
   }
 
-  /** Commits the given paths; author and committer from the arguments, never from local config. */
+  /**
+   * Commits the given paths; author and committer from the arguments, never from local config.
+   * Staged first and committed from the index: `commit -- <paths>` would build a temporary full
+   * index, expanding a sparse one (the checkout is fresh, so the index holds nothing else).
+   */
   async commit(paths: string[], message: string, author: { name: string; email: string }): Promise<string> {
+    await this.git.run(['add', '--', ...paths]);
     await this.git.run(
       [
         '-c',
@@ -181,8 +201,6 @@ export class GitCheckout {
         '--quiet',
         '--no-verify',
         '--file=-',
-        '--',
-        ...paths,
       ],
       message,
     );
