@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -91,5 +93,55 @@ describe('GitHub platform', () => {
     await expect(new GitHubPlatform().idToken('sts.amazonaws.com')).rejects.toThrow(
       'permissions: id-token: write',
     );
+  });
+
+  describe('OIDC token request, against a local endpoint speaking the runner protocol', () => {
+    let server: Server;
+    let seen: { url: string; authorization?: string }[];
+    let answers: { status: number; body: string }[];
+
+    beforeEach(async () => {
+      seen = [];
+      answers = [];
+      server = createServer((req, res) => {
+        seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+        const answer = answers.shift() ?? {
+          status: 200,
+          body: JSON.stringify({ value: 'header.payload.sig' }),
+        };
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const { port } = server.address() as AddressInfo;
+      process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `http://127.0.0.1:${port}/token?api-version=2.0`;
+      process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'request-token';
+    });
+    afterEach(() => new Promise<void>((done) => server.close(() => done())));
+
+    it('asks for the audience with the request token as bearer, and masks the token', async () => {
+      expect(await new GitHubPlatform().idToken('sts.amazonaws.com')).toBe('header.payload.sig');
+      expect(seen).toEqual([
+        { url: '/token?api-version=2.0&audience=sts.amazonaws.com', authorization: 'Bearer request-token' },
+      ]);
+      expect(printed).toContain('::add-mask::header.payload.sig\n');
+    });
+
+    it('retries a server error, and fails at once on a refusal, with the status in the message', async () => {
+      answers.push({ status: 503, body: 'busy' });
+      expect(await new GitHubPlatform().idToken('sts.amazonaws.com')).toBe('header.payload.sig');
+      expect(seen).toHaveLength(2);
+
+      seen.length = 0;
+      answers.push({ status: 403, body: '{"message":"not allowed"}' });
+      await expect(new GitHubPlatform().idToken('sts.amazonaws.com')).rejects.toThrow(
+        'Failed to get the OIDC token: HTTP 403',
+      );
+      expect(seen).toHaveLength(1);
+    });
+
+    it('refuses an answer without a token', async () => {
+      answers.push({ status: 200, body: '{}' });
+      await expect(new GitHubPlatform().idToken('sts.amazonaws.com')).rejects.toThrow('holds no token');
+    });
   });
 });
