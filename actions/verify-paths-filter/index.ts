@@ -13,6 +13,7 @@ import {
 import { RepoGit } from '../../src/core/paths/git.ts';
 import type { Dialect } from '../../src/core/paths/glob.ts';
 import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
+import type { RepoView } from '../../src/core/paths/guard/model.ts';
 import { repoView } from '../../src/core/paths/guard/repo-view.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
@@ -31,6 +32,10 @@ export async function run(args: Args): Promise<Record<string, string>> {
   // Inputs are checked before any git work, so a typo fails fast.
   const filters = parseFilters(await filtersText(inputs.filters, context.workspace));
   const git = await checkoutGit(args);
+  // The loop guard's listing of the checkout (`git ls-files --others` walks every folder: the
+  // slowest git call in a big repository) runs beside the diff and the matching, not after them.
+  const view = repoView(git, context.defaultBranch);
+  view.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   for (const filter of filters) {
     if (filter.rules.some((rule) => [...(rule.statuses ?? [])].some((s) => NEVER_SEEN_STATUSES.has(s)))) {
       log.warning(
@@ -75,7 +80,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
     );
   }
 
-  const loops = await loopGuard(args, git, log);
+  const loops = await loopGuard(args, await view, log);
   outputs['loop-risk'] = String(loops > 0);
   const fluxMode = inputs['flux-check'] as FluxCheckMode;
   if (fluxMode !== 'off') {
@@ -138,9 +143,9 @@ function differences(here: FilterResult[], there: FilterResult[], other: Dialect
 }
 
 /** Runs the loop guard, annotates what it found, and returns the number of loops. */
-async function loopGuard(args: Args, git: RepoGit, log: Logger): Promise<number> {
+async function loopGuard(args: Args, view: RepoView, log: Logger): Promise<number> {
   const enforced = args.inputs['loop-guard'];
-  const result = await checkLoops(await repoView(git, args.context.defaultBranch), {
+  const result = await checkLoops(view, {
     extraPaths: args.inputs['gitops-paths'],
   });
   for (const note of result.notes) {
