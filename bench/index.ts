@@ -146,6 +146,7 @@ try {
     const pathsFile = join(scratch, `paths-${size}`);
     writeFileSync(pathsFile, git(repo.dir, ['diff', '--name-only', '-z', repo.base, head]));
     const step = githubStep('verify-paths-filter', {
+      scratch,
       workspace: repo.dir,
       inputs: { filters: filtersYaml(filters), base: repo.base },
       env: { GITHUB_SHA: head },
@@ -206,6 +207,7 @@ try {
   const tag = `${commitTime}-${app.sha.slice(0, 7)}`;
   await seedImage(registry, 'my-app', tag, app.sha);
   const image = githubStep('build-push-image', {
+    scratch,
     workspace: app.dir,
     inputs: {
       repository: 'my-app',
@@ -237,6 +239,7 @@ try {
     'charts/hello',
   );
   const chart = githubStep('package-push-chart', {
+    scratch,
     workspace: chartApp.dir,
     inputs: {
       registry: registry.host,
@@ -273,6 +276,7 @@ try {
   /** A step whose every run sets a tag newer than the last, so each run commits and pushes. */
   const bump = (remote: string): Step => {
     const step = githubStep('bump-gitops-tag', {
+      scratch,
       workspace: bumpApp.dir,
       inputs: { repository: remote, image: GITOPS_IMAGE, tag: 'set-per-run' },
       env: { ...GIT_ENV, GITHUB_SHA: bumpApp.sha },

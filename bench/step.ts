@@ -9,6 +9,8 @@ import { parseFileCommand } from '../test/harness/github-runner.ts';
 import { makeTempDir } from '../test/harness/process.ts';
 
 export interface StepOptions {
+  /** Folder for the step's files (the bench removes it at the end). */
+  scratch: string;
   workspace: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
@@ -28,7 +30,7 @@ const HOST_PREFIXES = ['INPUT_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'STATE_', 'CI
 
 export function githubStep(action: string, options: StepOptions): Step {
   const bundle = resolve('dist', action, 'index.js');
-  const dir = makeTempDir(`ga-bench-${action}`);
+  const dir = makeTempDir(action, options.scratch);
   const temp = join(dir, 'temp');
   mkdirSync(temp);
   const files = {
