@@ -26,8 +26,15 @@ export interface InputSpec {
   githubOnly?: boolean;
 }
 
+/**
+ * What an output's text holds. Every face passes outputs as text (`true`, `3`, `["a"]`); the CLI's
+ * `--json` prints them as JSON values of this type (default `string`).
+ */
+export type OutputType = 'string' | 'boolean' | 'number' | 'json';
+
 export interface OutputSpec {
   description: string;
+  type?: OutputType;
   /** Name in the GitLab dotenv report; omit to leave the output out of it (too large or multi-valued). */
   dotenv?: string;
 }
@@ -72,6 +79,8 @@ export interface ActionDefinition {
   dynamicOutputs?: string;
   /** Dotenv name of a dynamic output, or undefined to leave it out of the report. */
   dynamicDotenv?: (output: string) => string | undefined;
+  /** Type of a dynamic output (it may depend on the inputs, e.g. a list format). */
+  dynamicType?: (output: string, inputs: Readonly<Record<string, unknown>>) => OutputType;
 }
 
 export interface ActionModule<D extends ActionDefinition = ActionDefinition> {

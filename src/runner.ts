@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InputError, UserError } from './core/errors.ts';
 import type { ActionDefinition, ActionModule } from './definition.ts';
 import { parseInputs } from './inputs.ts';
-import type { Platform, ReportName } from './platform/platform.ts';
+import type { OutputMeta, Platform } from './platform/platform.ts';
 
 /** An action whose code is loaded only once its inputs have passed the checks. */
 export interface LazyAction {
@@ -36,10 +36,10 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
       mask: (value) => platform.mask(value),
       idToken: (audience) => platform.idToken(audience),
       summary: (markdown) => platform.summary(markdown),
-      setOutput: (name, value) => platform.setOutput(name, value, reportName(definition, name)),
+      setOutput: (name, value) => platform.setOutput(name, value, outputMeta(definition, name, inputs)),
     });
     for (const [name, value] of Object.entries(outputs))
-      platform.setOutput(name, value, reportName(definition, name));
+      platform.setOutput(name, value, outputMeta(definition, name, inputs));
     await platform.finish();
     return 0;
   } catch (error) {
@@ -52,10 +52,17 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
   }
 }
 
-function reportName(definition: ActionDefinition, output: string): ReportName | undefined {
+function outputMeta(
+  definition: ActionDefinition,
+  output: string,
+  inputs: Readonly<Record<string, unknown>>,
+): OutputMeta {
   const declared = definition.outputs[output];
   const name = declared ? declared.dotenv : definition.dynamicDotenv?.(output);
-  return name ? { name, declared: Boolean(declared) } : undefined;
+  return {
+    report: name ? { name, declared: Boolean(declared) } : undefined,
+    type: declared ? declared.type : definition.dynamicType?.(output, inputs),
+  };
 }
 
 function describe(error: unknown): string {

@@ -133,6 +133,7 @@ export const definition = {
     },
     built: {
       description: '`true` when an image was built in this run, `false` when an existing one was reused.',
+      type: 'boolean',
       dotenv: 'IMAGE_BUILT',
     },
   },

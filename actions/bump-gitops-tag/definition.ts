@@ -132,9 +132,10 @@ export const definition = {
   outputs: {
     changed: {
       description: '`true` when a file changed and was committed (with `dry-run`: would be).',
+      type: 'boolean',
       dotenv: 'GITOPS_CHANGED',
     },
-    files: { description: 'Changed files, JSON list.' },
+    files: { description: 'Changed files, JSON list.', type: 'json' },
     commit: { description: 'SHA of the commit pushed.', dotenv: 'GITOPS_COMMIT' },
     'pull-request': {
       description: 'URL of the pull/merge request (mode `pull-request`).',

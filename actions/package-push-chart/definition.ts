@@ -53,6 +53,7 @@ export const definition = {
     digest: { description: 'Manifest digest of the chart in the registry.', dotenv: 'CHART_DIGEST' },
     pushed: {
       description: '`true` when this run pushed, `false` when the same chart was already there.',
+      type: 'boolean',
       dotenv: 'CHART_PUSHED',
     },
   },

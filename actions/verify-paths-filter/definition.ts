@@ -1,3 +1,4 @@
+import { LIST_FORMATS } from '../../src/core/paths/list-files.ts';
 import type { ActionDefinition } from '../../src/definition.ts';
 import { fluxCheckInput } from '../shared/flux-input.ts';
 
@@ -16,8 +17,35 @@ export const definition = {
     },
     base: {
       description:
-        'Commit, branch or tag to compare against (merge base with it). Default: from the event (push: before; new branch: merge base with the default branch; pull/merge request: merge base with the target).',
+        'Commit, branch or tag to compare against (merge base with it). Default: from the event (push: before; new branch: merge base with the default branch; pull/merge request: merge base with the target). The zero SHA (`github.event.before` of a new branch) applies the new-branch rule; the branch being pushed means its previous head.',
       default: '',
+    },
+    ref: {
+      description:
+        "Branch, tag or commit whose changes are detected, instead of the run's commit (e.g. a `workflow_dispatch` on the default branch checking another branch). Ignored for pull/merge requests.",
+      default: '',
+    },
+    'list-files': {
+      description:
+        'Format of the `<filter>_files` outputs: `none` (not set), `json` (a JSON list; safest), `csv`, `shell` (quoted shell words), `escape` (backslash-escaped shell words).',
+      options: LIST_FORMATS,
+      default: 'none',
+    },
+    'predicate-quantifier': {
+      description:
+        '`some`: a file matches a filter when it matches any of its globs; `every`: when it matches all of them. `!` excludes veto in both.',
+      options: ['some', 'every'],
+      default: 'some',
+    },
+    'working-directory': {
+      description: 'Folder of the repository, relative to the workspace (where it was checked out).',
+      default: '',
+    },
+    'initial-fetch-depth': {
+      description:
+        'Commits fetched first when a shallow clone lacks the history to compare; doubled on each further fetch until the merge base is found.',
+      type: 'number',
+      default: 100,
     },
     dialect: {
       description:
@@ -49,9 +77,14 @@ export const definition = {
     ...fluxCheckInput,
   },
   outputs: {
-    changes: { description: 'JSON list of the filters that matched.', dotenv: 'PATHS_CHANGES' },
+    changes: {
+      description: 'JSON list of the filters that matched.',
+      type: 'json',
+      dotenv: 'PATHS_CHANGES',
+    },
     'loop-risk': {
       description: '`true` when a build trigger would fire on automation-written paths.',
+      type: 'boolean',
       dotenv: 'PATHS_LOOP_RISK',
     },
     'base-sha': {
@@ -61,8 +94,14 @@ export const definition = {
     },
   },
   dynamicOutputs:
-    'Per filter: `<name>` (`true`/`false`), `<name>-files` (JSON list), `<name>-count`. In the GitLab dotenv report: `PATHS_<NAME>` and `PATHS_<NAME>_COUNT` (file lists are left out: dotenv values cannot hold them).',
+    'Per filter: `<name>` (`true`/`false`), `<name>_count`, `<name>_files` (in the `list-files` format; not set with `none`). The older names `<name>-count` and `<name>-files` (always a JSON list) are kept as aliases. In the GitLab dotenv report: `PATHS_<NAME>` and `PATHS_<NAME>_COUNT` (file lists are left out: dotenv values cannot hold them).',
   // Dotenv keys allow [A-Za-z0-9_] only; file lists can exceed GitLab's 5 KB report limit.
   dynamicDotenv: (output: string) =>
-    output.endsWith('-files') ? undefined : `PATHS_${output.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+    /[-_]files$/.test(output) ? undefined : `PATHS_${output.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+  dynamicType: (output, inputs) => {
+    if (/[-_]count$/.test(output)) return 'number';
+    if (output.endsWith('-files')) return 'json';
+    if (output.endsWith('_files')) return inputs['list-files'] === 'json' ? 'json' : 'string';
+    return 'boolean';
+  },
 } as const satisfies ActionDefinition;

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { InputError, UserError } from '../../src/core/errors.ts';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../../src/core/context.ts';
+import { InputError, setting, UserError } from '../../src/core/errors.ts';
 import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
+import type { Quantifier } from '../../src/core/glob/rule.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { changedFiles, resolveComparison } from '../../src/core/paths/changes.ts';
 import {
@@ -15,6 +17,8 @@ import type { Dialect } from '../../src/core/paths/glob.ts';
 import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
 import type { RepoView } from '../../src/core/paths/guard/model.ts';
 import { repoView } from '../../src/core/paths/guard/repo-view.ts';
+import { ensureBranch, ensureCommit } from '../../src/core/paths/history.ts';
+import { formatFiles, type ListFormat } from '../../src/core/paths/list-files.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { childEnv } from '../shared/env.ts';
@@ -29,9 +33,14 @@ type Args = RunArgs<Inputs<typeof definition>>;
 export async function run(args: Args): Promise<Record<string, string>> {
   const { inputs, context, log } = args;
   const dialect = inputs.dialect as Dialect;
+  const quantifier = inputs['predicate-quantifier'] as Quantifier;
+  const repo = await repository(context.workspace, inputs['working-directory']);
   // Inputs are checked before any git work, so a typo fails fast.
-  const filters = parseFilters(await filtersText(inputs.filters, context.workspace));
-  const git = await checkoutGit(args);
+  const filters = parseFilters(await filtersText(inputs.filters, repo));
+  if (!(inputs['initial-fetch-depth'] >= 1))
+    throw new InputError('initial-fetch-depth', 'must be a number of commits, 1 or more');
+  const git = await checkoutGit(args, repo);
+  git.initialFetchDepth = Math.floor(inputs['initial-fetch-depth']);
   // The loop guard's listing of the checkout (`git ls-files --others` walks every folder: the
   // slowest git call in a big repository) runs beside the diff and the matching, not after them.
   const view = repoView(git, context.defaultBranch);
@@ -46,24 +55,28 @@ export async function run(args: Args): Promise<Record<string, string>> {
 
   const outputs: Record<string, string> = { changes: '[]' };
   if (filters.length > 0) {
+    const head = await headOf(git, inputs.ref, context, log);
     const comparison = await resolveComparison({
       git,
       log,
-      sha: context.sha,
-      ref: context.ref,
+      ...head,
       event: context.event,
-      before: context.before,
       baseRef: context.baseRef,
       defaultBranch: context.defaultBranch,
       base: inputs.base || undefined,
     });
     const files = await changedFiles(git, comparison);
     log.info(`${comparison.reason}: ${files.length} changed file${files.length === 1 ? '' : 's'}`);
-    const results = applyFilters(filters, files, dialect);
+    const results = applyFilters(filters, files, dialect, quantifier);
+    const format = inputs['list-files'] as ListFormat;
     for (const { name, files: matched } of results) {
       outputs[name] = String(matched.length > 0);
-      outputs[`${name}-files`] = JSON.stringify(matched);
+      outputs[`${name}_count`] = String(matched.length);
+      const listed = formatFiles(matched, format);
+      if (listed !== undefined) outputs[`${name}_files`] = listed;
+      // The names before dorny/paths-filter's, kept so existing workflows read the same values.
       outputs[`${name}-count`] = String(matched.length);
+      outputs[`${name}-files`] = JSON.stringify(matched);
       log.info(`Filter ${name}: ${matched.length} file${matched.length === 1 ? '' : 's'}`);
     }
     outputs.changes = JSON.stringify(results.filter((r) => r.files.length > 0).map((r) => r.name));
@@ -75,7 +88,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
         files.length,
         dialect,
         results,
-        differences(results, applyFilters(filters, files, other), other),
+        differences(results, applyFilters(filters, files, other, quantifier), other),
       ),
     );
   }
@@ -86,7 +99,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
   if (fluxMode !== 'off') {
     // Outputs first: a failing check still leaves the filters' results to later steps.
     if (fluxMode === 'fail') for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
-    const { flux, findings } = await wiringCheck(context.workspace);
+    const { flux, findings } = await wiringCheck(repo);
     finishFluxCheck(
       args,
       flux,
@@ -102,7 +115,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
     // Outputs first: a failing step still tells later steps (and the user) what it found.
     for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
     throw new UserError(
-      `Commit-loop risk: ${loops} build trigger${loops === 1 ? '' : 's'} would fire on paths that automation writes (see the annotations). Fix the trigger or the writer, or set loop-guard: false to only report.`,
+      `Commit-loop risk: ${loops} build trigger${loops === 1 ? '' : 's'} would fire on paths that automation writes (see the annotations). Fix the trigger or the writer, or set ${setting('loop-guard', 'false')} to only report.`,
     );
   }
   return outputs;
@@ -112,10 +125,44 @@ export async function run(args: Args): Promise<Record<string, string>> {
  * Git in the checkout. Fetches authenticate with the token as bump-gitops-tag's git does: never on
  * argv, only to the remote's own origin, a platform token only to the platform's host.
  */
-async function checkoutGit(args: Args): Promise<RepoGit> {
-  const { context, log, inputs } = args;
-  const url = (await new RepoGit(context.workspace, childEnv(process.env)).remoteUrl()) ?? '';
-  return new RepoGit(context.workspace, gitEnvFor(url, inputs.token, args), log);
+async function checkoutGit(args: Args, repo: string): Promise<RepoGit> {
+  const { log, inputs } = args;
+  const url = (await new RepoGit(repo, childEnv(process.env)).remoteUrl()) ?? '';
+  return new RepoGit(repo, gitEnvFor(url, inputs.token, args), log);
+}
+
+/** The repository folder: the workspace, or `working-directory` inside it. */
+async function repository(workspace: string, folder: string): Promise<string> {
+  if (!folder) return workspace;
+  const path = resolve(workspace, folder);
+  if (!(await stat(path).catch(() => undefined))?.isDirectory())
+    throw new InputError('working-directory', `'${folder}' is not a folder in the workspace`);
+  return path;
+}
+
+/**
+ * The commit whose changes are detected: the run's, or the `ref` input's (not for pull requests,
+ * whose head is the event's). Another ref has no push data: it compares as a branch without `before`.
+ */
+async function headOf(
+  git: RepoGit,
+  ref: string,
+  context: RunContext,
+  log: Logger,
+): Promise<{ sha: string; ref: string; before?: string }> {
+  const run = { sha: context.sha, ref: context.ref, before: context.before };
+  if (!ref) return run;
+  if (context.event === 'pull_request') {
+    log.warning(`${setting('ref')} is ignored for pull/merge requests: their head is the event's`);
+    return run;
+  }
+  const name = ref.replace(/^refs\/heads\//, '');
+  const isBranch = !ref.startsWith('refs/') || ref.startsWith('refs/heads/');
+  const tip = isBranch && !/^[0-9a-f]{7,40}$/.test(name) ? await ensureBranch(git, name) : undefined;
+  const sha = tip ?? (await ensureCommit(git, ref));
+  if (!sha) throw new InputError('ref', `'${ref}' is not a branch, tag or commit here or on the remote`);
+  if (sha === context.sha) return run;
+  return { sha, ref: tip ? `refs/heads/${name}` : ref.startsWith('refs/') ? ref : '' };
 }
 
 /** The `filters` input is YAML, or (one line without `:`) a file in the repository holding it. */

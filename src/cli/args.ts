@@ -7,7 +7,21 @@ export interface ParsedArgs {
   help: boolean;
   sha?: string;
   ref?: string;
+  defaultBranch?: string;
+  summary?: string;
 }
+
+/** Options of the command line itself (not inputs), by flag name. An action's own input wins. */
+export const GLOBAL_OPTIONS = {
+  sha: 'sha',
+  ref: 'ref',
+  'default-branch': 'defaultBranch',
+  summary: 'summary',
+} as const;
+type GlobalOption = keyof typeof GLOBAL_OPTIONS;
+
+export const globalOptions = (definition: ActionDefinition) =>
+  (Object.keys(GLOBAL_OPTIONS) as GlobalOption[]).filter((name) => !definition.inputs[name]);
 
 /**
  * `--name value`, `--name=value`; a boolean input may stand alone (`--dry-run`). Repeating a list
@@ -34,7 +48,7 @@ export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedA
       continue;
     }
     const spec = definition.inputs[name];
-    const isGlobal = name === 'sha' || name === 'ref';
+    const isGlobal = !spec && Object.hasOwn(GLOBAL_OPTIONS, name);
     if (!spec && !isGlobal) {
       throw new UserError(
         `Unknown option '--${name}' for ${definition.name} (see golden-actions ${definition.name} --help)`,
@@ -48,7 +62,7 @@ export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedA
         throw isGlobal ? new UserError(`--${name} needs a value`) : new InputError(name, 'needs a value');
       } else value = argv[++i];
     }
-    if (isGlobal) parsed[name as 'sha' | 'ref'] = value;
+    if (isGlobal) parsed[GLOBAL_OPTIONS[name as GlobalOption]] = value;
     else {
       const previous = parsed.flags.get(name);
       parsed.flags.set(

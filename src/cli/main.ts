@@ -53,7 +53,15 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   quietBundledSdk();
-  const options = { flags: args.flags, json: args.json, sha: args.sha, ref: args.ref };
+  const options = {
+    flags: args.flags,
+    json: args.json,
+    sha: args.sha,
+    ref: args.ref,
+    defaultBranch: args.defaultBranch,
+    summary: args.summary,
+    inputs: Object.keys(entry.definition.inputs),
+  };
   const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
   return runAction(entry, platform);
 }

@@ -15,3 +15,12 @@ export class InputError extends UserError {
     super(`Input '${input}': ${message}`);
   }
 }
+
+/**
+ * An input named in a message (with the value to give it): `` `loop-guard: false` ``, `` `base` ``,
+ * as a workflow or component sets it. The CLI rewrites exactly this form into its flag
+ * (`--loop-guard=false`, `--base`), so every message is written once for every face.
+ */
+export function setting(input: string, value?: string): string {
+  return value === undefined ? `\`${input}\`` : `\`${input}: ${value}\``;
+}

@@ -1,9 +1,11 @@
+import { appendFile } from 'node:fs/promises';
 import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
+import type { OutputType } from '../definition.ts';
 import { writeInert } from './github-commands.ts';
-import { type Platform, Redactor, type ReportName } from './platform.ts';
+import { type OutputMeta, type Platform, Redactor } from './platform.ts';
 
 export interface CliOptions {
   /** Inputs given as flags, by input name. */
@@ -11,6 +13,12 @@ export interface CliOptions {
   json: boolean;
   sha?: string;
   ref?: string;
+  /** `--default-branch`: when git cannot tell (no `origin/HEAD`). */
+  defaultBranch?: string;
+  /** `--summary FILE`: where the Markdown job summary is appended; without it, none is written. */
+  summary?: string;
+  /** The action's input names, spelled as flags in messages (`--loop-guard=false`). */
+  inputs?: readonly string[];
   env?: NodeJS.ProcessEnv;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -26,7 +34,8 @@ export const inputVariable = (name: string) => `GA_INPUT_${name.replace(/[^A-Za-
 export class CliPlatform implements Platform {
   readonly name: RunContext['platform'] = 'cli';
   protected readonly redactor = new Redactor();
-  protected readonly outputs = new Map<string, { value: string; report?: ReportName }>();
+  protected readonly outputs = new Map<string, { value: string; meta?: OutputMeta }>();
+  protected readonly summaries: string[] = [];
   protected readonly env: NodeJS.ProcessEnv;
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
@@ -55,10 +64,23 @@ export class CliPlatform implements Platform {
   };
 
   protected write(line: string): void {
-    const text = this.redactor.redact(line);
+    const text = this.redactor.redact(this.spell(line));
     // The CLI in a GitHub `run:` step: its lines must not turn into workflow commands.
     if (this.env.GITHUB_ACTIONS === 'true') writeInert(this.err, text);
     else this.err(`${text}\n`);
+  }
+
+  /**
+   * Messages name inputs as a workflow sets them (`` `loop-guard: false` ``, "Input 'base': …"); on
+   * the command line they are flags (`--loop-guard=false`, "--base: …").
+   */
+  protected spell(text: string): string {
+    const inputs = new Set(this.options.inputs ?? []);
+    return text
+      .replace(/^Input '([^']+)': /, (whole, name: string) => (inputs.has(name) ? `--${name}: ` : whole))
+      .replace(/`([a-z][a-z0-9-]*)(?:: ([^`]*))?`/g, (whole, name: string, value?: string) =>
+        inputs.has(name) ? `--${name}${value === undefined ? '' : `=${value}`}` : whole,
+      );
   }
 
   protected sectionStart(title: string): void {
@@ -75,12 +97,13 @@ export class CliPlatform implements Platform {
     this.redactor.add(value);
   }
 
-  setOutput(name: string, value: string, report?: ReportName): void {
-    this.outputs.set(name, { value: this.redactor.redact(value), report });
+  setOutput(name: string, value: string, meta?: OutputMeta): void {
+    this.outputs.set(name, { value: this.redactor.redact(value), meta });
   }
 
+  /** Markdown is for a job summary, not a terminal: kept for `--summary FILE`, else dropped. */
   summary(markdown: string): void {
-    this.log.info(markdown);
+    this.summaries.push(this.redactor.redact(markdown));
   }
 
   async idToken(audience: string): Promise<string> {
@@ -107,13 +130,19 @@ export class CliPlatform implements Platform {
         `Cannot tell the commit: ${workspace} is not a git checkout with commits (pass --sha)`,
       );
     const ref = this.options.ref ?? (await headRef(workspace)) ?? '';
+    const known = this.options.defaultBranch || (await defaultBranch(workspace));
+    if (!known) {
+      this.log.warning(
+        "The default branch is unknown (this clone has no origin/HEAD): no branch counts as the default ({{is_default_branch}} is false, a new branch has nothing to compare with). Pass --default-branch <name>, or run 'git remote set-head origin --auto'.",
+      );
+    }
     return {
       platform: 'cli',
       workspace,
       sha,
       ref,
       event: ref.startsWith('refs/tags/') ? 'tag' : 'push',
-      defaultBranch: await defaultBranch(workspace),
+      defaultBranch: known,
       commitTime: await commitTime(workspace, sha),
     };
   }
@@ -123,8 +152,14 @@ export class CliPlatform implements Platform {
   }
 
   async finish(): Promise<void> {
+    if (this.options.summary && this.summaries.length > 0) {
+      await appendFile(this.options.summary, `${this.summaries.join('\n')}\n`);
+    }
+    this.summaries.length = 0;
     if (this.options.json) {
-      const object = Object.fromEntries([...this.outputs].map(([name, { value }]) => [name, value]));
+      const object = Object.fromEntries(
+        [...this.outputs].map(([name, { value, meta }]) => [name, typed(value, meta?.type)]),
+      );
       this.out(`${JSON.stringify(object, null, 2)}\n`);
     } else {
       for (const [name, { value }] of this.outputs) this.out(outputLine(name, value));
@@ -139,6 +174,24 @@ export function outputLine(name: string, value: string): string {
   let delimiter = 'EOF';
   while (value.split('\n').includes(delimiter)) delimiter += '_';
   return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+}
+
+/** An output's text as a JSON value of its type; text that does not read as the type stays text. */
+export function typed(value: string, type: OutputType = 'string'): unknown {
+  switch (type) {
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'number':
+      return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    case 'json':
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value;
+      }
+    case 'string':
+      return value;
+  }
 }
 
 function position(where?: SourcePosition): string {

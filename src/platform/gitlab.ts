@@ -13,7 +13,6 @@ const ESC = '\u001b[0K';
  */
 export class GitLabPlatform extends CliPlatform {
   override readonly name = 'gitlab' as const;
-  private readonly summaries: string[] = [];
   private sections = 0;
 
   constructor(options: CliOptions) {
@@ -32,8 +31,9 @@ export class GitLabPlatform extends CliPlatform {
     this.err(`${ESC}section_end:${Math.floor(Date.now() / 1000)}:${id}\r${ESC}\n`);
   }
 
-  override summary(markdown: string): void {
-    this.summaries.push(markdown);
+  /** Component inputs are YAML: messages keep naming them so. */
+  protected override spell(text: string): string {
+    return text;
   }
 
   override async idToken(audience: string): Promise<string> {
@@ -70,7 +70,7 @@ export class GitLabPlatform extends CliPlatform {
       repository: env.CI_PROJECT_PATH,
       serverUrl: env.CI_SERVER_URL,
       apiUrl: env.CI_API_V4_URL,
-      defaultBranch: env.CI_DEFAULT_BRANCH,
+      defaultBranch: this.options.defaultBranch || env.CI_DEFAULT_BRANCH,
       before: env.CI_COMMIT_BEFORE_SHA,
       baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
       pullRequest: mr ? Number(mr) : undefined,
@@ -99,10 +99,14 @@ export class GitLabPlatform extends CliPlatform {
       // Declared outputs first: where the limits below cut, they are kept (even when a failing run
       // set per-filter outputs before them).
       const entries = [...this.outputs].sort(
-        ([, a], [, b]) => Number(!a.report?.declared) - Number(!b.report?.declared),
+        ([, a], [, b]) => Number(!a.meta?.report?.declared) - Number(!b.meta?.report?.declared),
       );
-      for (const [name, { value, report }] of entries) {
-        if (!report) continue;
+      const written = new Set<string>();
+      for (const [name, { value, meta }] of entries) {
+        const report = meta?.report;
+        // An alias output (e.g. `app-count` beside `app_count`) has the same variable: written once.
+        if (!report || written.has(report.name)) continue;
+        written.add(report.name);
         const dotenv = report.name;
         const flat = value.split('\n').filter(Boolean).join(',');
         if (/\s/.test(flat)) {

@@ -1,10 +1,17 @@
 import type { RunContext } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
+import type { OutputType } from '../definition.ts';
 
 /** Where an output goes in a key=value report (GitLab dotenv); declared outputs are kept first. */
 export interface ReportName {
   name: string;
   declared: boolean;
+}
+
+/** What the definition says about an output: its key=value report name and its type. */
+export interface OutputMeta {
+  report?: ReportName;
+  type?: OutputType;
 }
 
 /** One CI platform (or the terminal). The runner talks to nothing else. */
@@ -14,7 +21,7 @@ export interface Platform {
   /** The raw text of an input, or undefined when the face did not receive it. */
   input(name: string): string | undefined;
   mask(value: string): void;
-  setOutput(name: string, value: string, report?: ReportName): void;
+  setOutput(name: string, value: string, meta?: OutputMeta): void;
   summary(markdown: string): void;
   idToken(audience: string): Promise<string>;
   /** The run's context; the runner adds `tempDir` (a fresh folder under `tempRoot`). */

@@ -1,5 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { UserError } from '../errors.ts';
+import { setting, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { awsRequestHandler } from '../net/aws.ts';
 import { type RetryOptions, retry } from '../util/retry.ts';
@@ -150,7 +150,7 @@ export function ecrError(
     case 'RepositoryNotFound':
       return new UserError(
         `ECR repository '${repository}' does not exist in ${region}. Create it (aws ecr create-repository ` +
-          `--repository-name ${repository}), or set the 'create-repository' input to true where the action has it.`,
+          `--repository-name ${repository}), or set ${setting('create-repository', 'true')} where the action has it.`,
         { cause: error },
       );
     case 'AccessDenied':

@@ -8,7 +8,7 @@
  * Same content is decided cheaply when possible (identical manifest or identical layer bytes),
  * otherwise by downloading the existing chart layer and comparing file lists (content.ts).
  */
-import { UserError } from '../errors.ts';
+import { setting, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { ArchiveError, type ArchiveFile, readArchive } from './archive.ts';
 import { type ContentDifference, contentOf, describeDifference, firstDifference } from './content.ts';
@@ -63,7 +63,7 @@ export class ChartVersionExistsError extends UserError {
     super(
       `${reference.ref} already exists with different content (${describeDifference(difference)}). ` +
         `A pushed chart version must not change under its users: bump the chart version (${versionSource}), ` +
-        'or set if-exists: skip to keep the chart already pushed',
+        `or set ${setting('if-exists', 'skip')} to keep the chart already pushed`,
     );
   }
 }

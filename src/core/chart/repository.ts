@@ -4,7 +4,7 @@
  * before anything is uploaded; create it only when asked, with immutable tags (a chart version is
  * never meant to change).
  */
-import { UserError } from '../errors.ts';
+import { setting, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 export interface RepositoryApi {
@@ -24,7 +24,7 @@ export async function ensureChartRepository(
     throw new UserError(
       `ECR repository '${repository}' does not exist in ${options.host}, and ECR does not create repositories on push. ` +
         `Create it (aws ecr create-repository --repository-name ${repository} --image-tag-mutability IMMUTABLE) ` +
-        'or set create-repository: true',
+        `or set ${setting('create-repository', 'true')}`,
     );
   }
   if (options.dryRun) {

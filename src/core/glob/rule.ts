@@ -16,19 +16,26 @@ export function parseGlob(raw: string): GlobRule {
   return text.startsWith('!') ? { glob: text.slice(1), exclude: true } : { glob: text, exclude: false };
 }
 
+/** `some`: one include is enough; `every`: all includes must match (dorny's `predicate-quantifier`). */
+export type Quantifier = 'some' | 'every';
+
 /**
  * The rule over any kind of rule: `hit` says whether one rule matches an item (a filter also checks
- * the change type there). No rules at all select nothing.
+ * the change type there). No rules at all select nothing. Excludes veto under either quantifier.
  */
 export function includeExclude<R extends { exclude: boolean }, T>(
   rules: readonly R[],
   hit: (rule: R, item: T) => boolean,
+  quantifier: Quantifier = 'some',
 ): (item: T) => boolean {
   const includes = rules.filter((rule) => !rule.exclude);
   const excludes = rules.filter((rule) => rule.exclude);
   const everything = includes.length === 0 && excludes.length > 0;
-  return (item) =>
-    (everything || includes.some((rule) => hit(rule, item))) && !excludes.some((rule) => hit(rule, item));
+  const included =
+    quantifier === 'every'
+      ? (item: T) => includes.every((rule) => hit(rule, item))
+      : (item: T) => includes.some((rule) => hit(rule, item));
+  return (item) => (everything || included(item)) && !excludes.some((rule) => hit(rule, item));
 }
 
 /** A list's include and exclude globs, `!` stripped (for sparse folders and example paths). */

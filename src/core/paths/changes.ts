@@ -2,6 +2,7 @@
  * Which files changed, from local git only (no API, so no 300/3000-file caps). The rules for each
  * event are documented in docs/verify-paths-filter.md; in short:
  * - `base` input: merge base of base and head .. head (a SHA that is an ancestor gives `base..head`);
+ *   the zero SHA (a new branch's `before`) applies the new-branch rule below;
  * - pull/merge request: merge base with the target branch .. head;
  * - push: `before` .. head, trees compared as GitHub does for `on.push.paths` (force pushes too);
  *   a new branch (zero before) or a vanished `before`: merge base with the default branch;
@@ -11,7 +12,7 @@
  * Renames are not detected (`--no-renames`): a renamed file is `deleted` (old) + `added` (new).
  */
 import { type RunContext, ZERO_SHA } from '../context.ts';
-import { InputError, UserError } from '../errors.ts';
+import { InputError, setting, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RepoGit } from './git.ts';
 import { ensureBranch, ensureCommit, isAncestor, mergeBase, short } from './history.ts';
@@ -92,6 +93,8 @@ export async function resolveComparison(options: CompareOptions): Promise<Compar
       `Commit ${options.sha} is not in the checkout at ${git.cwd} and could not be fetched`,
     );
   const branch = options.ref.startsWith('refs/heads/') ? options.ref.slice('refs/heads/'.length) : undefined;
+  // `base: ${{ github.event.before }}` on a new branch passes the zero SHA: the new-branch rule.
+  if (options.base === ZERO_SHA) return newBranch({ ...options, before: ZERO_SHA }, head, branch, false);
   const usableBefore = options.before && options.before !== ZERO_SHA ? options.before : undefined;
 
   if (options.base && !(options.base === branch && options.event === 'push' && usableBefore)) {
@@ -108,7 +111,9 @@ export async function resolveComparison(options: CompareOptions): Promise<Compar
     case 'pull_request': {
       const target = options.baseRef || options.defaultBranch;
       if (!target)
-        throw new UserError('Cannot tell the target branch of this pull/merge request: set the `base` input');
+        throw new UserError(
+          `Cannot tell the target branch of this pull/merge request: set ${setting('base')}`,
+        );
       const tip = await ensureBranch(git, target);
       if (!tip)
         throw new UserError(`Target branch '${target}' was not found on the remote${fetchProblem(git)}`);
@@ -178,19 +183,19 @@ async function newBranch(
     }
     throw new InputError(
       'base',
-      `nothing to compare against: this is the default branch '${defaultBranch}' and the run has no push data; pass a base (e.g. HEAD~1)`,
+      `nothing to compare against: this is the default branch '${defaultBranch}' and the run has no push data; set ${setting('base', 'HEAD~1')} (for example)`,
     );
   }
   if (!defaultBranch) {
     throw new InputError(
       'base',
-      'nothing to compare against: the default branch is unknown; pass a base (e.g. origin/main)',
+      `nothing to compare against: the default branch is unknown; set ${setting('base', 'origin/main')} (for example)`,
     );
   }
   const tip = await ensureBranch(git, defaultBranch);
   if (!tip)
     throw new UserError(
-      `Default branch '${defaultBranch}' was not found on the remote${fetchProblem(git)}: set the \`base\` input`,
+      `Default branch '${defaultBranch}' was not found on the remote${fetchProblem(git)}: set ${setting('base')}`,
     );
   const point = await mergeBase(git, tip, head);
   const what = beforeLost

@@ -7,7 +7,7 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { InputError } from '../errors.ts';
-import { includeExclude, parseGlob } from '../glob/rule.ts';
+import { includeExclude, parseGlob, type Quantifier } from '../glob/rule.ts';
 import { CHANGE_STATUSES, type ChangedFile, type ChangeStatus } from './changes.ts';
 import { compileGlob, type Dialect } from './glob.ts';
 
@@ -25,6 +25,14 @@ export interface Filter {
 
 /** Output names the action itself uses; a filter may not take them. */
 export const RESERVED_NAMES = ['changes', 'loop-risk', 'base-sha'];
+/** The outputs of one filter: dorny/paths-filter's names, then the older hyphenated aliases. */
+export const filterOutputs = (name: string) => [
+  name,
+  `${name}_count`,
+  `${name}_files`,
+  `${name}-count`,
+  `${name}-files`,
+];
 /** With `--no-renames` these never occur; accepted for dorny compatibility, with a warning. */
 export const NEVER_SEEN_STATUSES: ReadonlySet<ChangeStatus> = new Set(['renamed', 'copied']);
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -115,7 +123,7 @@ function parseStatuses(name: string, key: string): Set<ChangeStatus> {
 function checkOutputCollisions(filters: Filter[]): void {
   const owners = new Map<string, string>();
   for (const { name } of filters) {
-    for (const output of [name, `${name}-files`, `${name}-count`]) {
+    for (const output of filterOutputs(name)) {
       const other = owners.get(output);
       if (other)
         throw new InputError(
@@ -131,12 +139,17 @@ export interface CompiledFilter extends Filter {
   matches(file: ChangedFile): boolean;
 }
 
-export function compileFilter(filter: Filter, dialect: Dialect): CompiledFilter {
+export function compileFilter(
+  filter: Filter,
+  dialect: Dialect,
+  quantifier: Quantifier = 'some',
+): CompiledFilter {
   const compiled = filter.rules.map((rule) => ({ ...rule, match: compileGlob(rule.glob, dialect) }));
   // The shared include/exclude rule; a typed rule only counts for files of its change types.
   const matches = includeExclude(
     compiled,
     (rule, file: ChangedFile) => (!rule.statuses || rule.statuses.has(file.status)) && rule.match(file.path),
+    quantifier,
   );
   return { ...filter, matches };
 }
@@ -151,9 +164,10 @@ export function applyFilters(
   filters: readonly Filter[],
   files: readonly ChangedFile[],
   dialect: Dialect,
+  quantifier: Quantifier = 'some',
 ): FilterResult[] {
   return filters.map((filter) => {
-    const compiled = compileFilter(filter, dialect);
+    const compiled = compileFilter(filter, dialect, quantifier);
     return {
       name: filter.name,
       files: files.filter((file) => compiled.matches(file)).map((file) => file.path),

@@ -5,6 +5,8 @@ export class RepoGit extends Git {
   private remoteName: string | null | undefined;
   /** Why the last fetch failed (git's own words), for error messages. */
   lastFetchError: string | undefined;
+  /** Commits fetched first when a shallow clone lacks history; doubled on each further fetch. */
+  initialFetchDepth = 100;
 
   async remoteUrl(): Promise<string | undefined> {
     const remote = await this.remote();

@@ -1,12 +1,11 @@
 /**
  * Getting just enough history into a (possibly shallow) clone: a commit by SHA or name, and the
- * merge base of two commits, deepening step by step (50, 100, 200 … commits) before falling back
+ * merge base of two commits, deepening step by step (100, 200, 400 … commits by default) before falling back
  * to a full `--unshallow`, the way CI checkouts (depth 1 on GitHub, 20-50 on GitLab) need it.
  */
 import { UserError } from '../errors.ts';
 import type { RepoGit } from './git.ts';
 
-const FIRST_DEPTH = 50;
 const DEEPEN_ROUNDS = 5;
 
 /**
@@ -31,7 +30,10 @@ export async function ensureBranch(git: RepoGit, branch: string): Promise<string
     const tracking = await git.resolve(`refs/remotes/${remote}/${branch}`);
     if (tracking) return tracking;
     if (
-      await git.fetch([`--depth=${FIRST_DEPTH}`, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`])
+      await git.fetch([
+        `--depth=${git.initialFetchDepth}`,
+        `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`,
+      ])
     ) {
       return git.resolve(`refs/remotes/${remote}/${branch}`);
     }
@@ -42,7 +44,7 @@ export async function ensureBranch(git: RepoGit, branch: string): Promise<string
 
 /** The merge base of two commits, deepening a shallow clone until git can find it. */
 export async function mergeBase(git: RepoGit, a: string, b: string): Promise<string> {
-  let depth = FIRST_DEPTH;
+  let depth = git.initialFetchDepth;
   for (let round = 0; ; round++) {
     const found = (await git.try(['merge-base', a, b]))?.trim();
     if (found) return found;

@@ -120,7 +120,7 @@ describe('pushChart', () => {
     expect((error as Error).message).toBe(
       'oci://registry.example/charts/hello:0.3.0 already exists with different content (hello/templates/configmap.yaml differs). ' +
         "A pushed chart version must not change under its users: bump the chart version ('version' in Chart.yaml), " +
-        'or set if-exists: skip to keep the chart already pushed',
+        'or set `if-exists: skip` to keep the chart already pushed',
     );
     expect(registry.writes()).toEqual([]);
   });
