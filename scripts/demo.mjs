@@ -569,7 +569,7 @@ async function main() {
     ({ image, tag, digest } = result.outputs);
     if (!tag || !digest)
       throw new DemoError(`build-push-image gave no tag/digest: ${JSON.stringify(result.outputs)}`);
-    return `${image}:${tag} ${dim(digest)}${result.outputs.built === 'false' ? ' (reused)' : ''}`;
+    return `${image}:${tag} ${dim(digest)}${result.outputs.built === false ? ' (reused)' : ''}`;
   });
 
   // 6. package-push-chart ---------------------------------------------------------------------------------
@@ -606,7 +606,7 @@ async function main() {
     );
     if (result.pending) return result;
     bump = result.outputs;
-    if (bump.changed !== 'true')
+    if (bump.changed !== true)
       throw new DemoError(`bump-gitops-tag changed nothing: ${JSON.stringify(bump)}`);
     return `commit ${bump.commit?.slice(0, 7)} on main: ${bump['previous-tag'] || '?'} → ${tag}`;
   });
@@ -636,13 +636,14 @@ async function main() {
     const result = await action('verify-paths-filter', ['--filters', filters, '--base', 'HEAD~1'], paths.app);
     if (result.pending) return result;
     const filter = result.outputs;
-    if (filter['loop-risk'] !== 'false')
+    if (filter['loop-risk'] !== false)
       throw new DemoError(
         `verify-paths-filter reports a build-loop risk in the example: ${JSON.stringify(filter)}`,
       );
-    if (filter.changes !== '[]')
-      throw new DemoError(`the bump commit would start a build: changes ${filter.changes}`);
-    return `the bump commit builds nothing (changes: ${filter.changes}, app=${filter.app}, chart=${filter.chart}); loop risk: false`;
+    // --json gives typed values: booleans, and `changes` as a list.
+    if (filter.changes.length > 0)
+      throw new DemoError(`the bump commit would start a build: changes ${JSON.stringify(filter.changes)}`);
+    return `the bump commit builds nothing (changes: ${JSON.stringify(filter.changes)}, app=${filter.app}, chart=${filter.chart}); loop risk: false`;
   });
 
   // 9. Run the image --------------------------------------------------------------------------------------

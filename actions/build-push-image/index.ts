@@ -16,6 +16,7 @@ import { userLogin } from '../../src/core/registry/docker-config.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { DryRunChecks, uncheckedTarget } from '../shared/dry-run.ts';
 import { childEnv } from '../shared/env.ts';
 import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
@@ -73,7 +74,13 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const annotations = imageLabels(facts, inputs.annotations, 'annotations', expressions);
   const builder = await selectBuilder(inputs.builder as 'auto' | 'docker' | 'buildah');
 
-  const target = await resolveRegistry(registryTargetOptions(inputs, args, awsRegion(inputs)));
+  const dryRun = inputs['dry-run'];
+  const checks = new DryRunChecks(dryRun, log);
+  const region = awsRegion(inputs);
+  const target =
+    (await checks.credentials('the registry login', () =>
+      resolveRegistry(registryTargetOptions(inputs, args, region)),
+    )) ?? uncheckedTarget(inputs.registry, region);
   const images = names.map(({ host, repository }) => ({ host: host ?? target.host, repository }));
   const clients = new Map<string, RegistryClient>();
   for (const { host } of images) {
@@ -83,7 +90,9 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       host === target.host
         ? { username: target.username, password: target.password }
         : ((await userLogin(host, process.env)) ?? { username: '', password: '' });
-    clients.set(host, new RegistryClient(host, login, { logger: log, mask: args.mask }));
+    // A dry run asks once: offline, it says so at once instead of retrying.
+    const retry = dryRun ? { attempts: 1 } : undefined;
+    clients.set(host, new RegistryClient(host, login, { logger: log, mask: args.mask, retry }));
   }
   const primary = images[0]!;
   const imageName = (image: { host: string; repository: string }) => `${image.host}/${image.repository}`;
@@ -110,7 +119,10 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const mirror = async (digest: string) => {
     for (const image of images.slice(1)) {
       const client = clients.get(image.host)!;
-      if ((await imageForCommit(client, image.repository, tags[0]!, commit.sha)) === digest) {
+      const there = await checks.registry(`whether ${imageName(image)} holds this commit`, () =>
+        imageForCommit(client, image.repository, tags[0]!, commit.sha),
+      );
+      if (there === digest) {
         await retag(client, image.repository, digest, tags.slice(1), { dryRun: inputs['dry-run'], log });
       } else if (inputs['dry-run']) {
         log.info(`dry-run: would copy ${outputs.image}@${digest} to ${imageName(image)}`);
@@ -121,8 +133,24 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     }
   };
 
-  if (inputs['if-exists'] === 'skip' && inputs.push) {
-    const existing = await imageForCommit(primaryClient, primary.repository, tags[0]!, commit.sha);
+  checks.skipped(`whether ${outputs.image}:${tags[0]} exists`);
+  /** In a dry run: can the registry be reached? Offline, the build goes without it. */
+  const reachable = async () => {
+    if (checks.unchecked.length > 0) return false;
+    const found = await checks.registry(`whether ${outputs.image}:${tags[0]} exists`, async () => ({
+      digest: await primaryClient.manifestDigest(primary.repository, tags[0]!),
+    }));
+    if (found)
+      log.info(
+        `dry-run: ${outputs.image}:${tags[0]} ${found.digest ? `exists (${found.digest})` : 'is free'}`,
+      );
+    return found !== undefined;
+  };
+
+  if (inputs['if-exists'] === 'skip' && inputs.push && checks.unchecked.length === 0) {
+    const existing = await checks.registry(`whether ${outputs.image}:${tags[0]} holds this commit`, () =>
+      imageForCommit(primaryClient, primary.repository, tags[0]!, commit.sha),
+    );
     if (existing) {
       log.info(
         `${outputs.image}:${tags[0]} already holds ${existing}, built from ${commit.sha.slice(0, 7)}: not building again`,
@@ -143,7 +171,9 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     }
   }
 
-  const push = inputs.push && !inputs['dry-run'];
+  const push = inputs.push && !dryRun;
+  // Offline, a dry run builds without the registry: no login, no layer cache from it.
+  const online = !dryRun || (await reachable());
   const request: BuildRequest = {
     context: buildContext.path,
     dockerfile: dockerfile.path,
@@ -155,15 +185,17 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     target: inputs.target || undefined,
     platforms: inputs.platforms,
     push,
-    cache: inputs.cache
-      ? builder.name === 'docker'
-        ? `${outputs.image}:buildcache`
-        : outputs.image
-      : undefined,
+    cache:
+      inputs.cache && online
+        ? builder.name === 'docker'
+          ? `${outputs.image}:buildcache`
+          : outputs.image
+        : undefined,
     timestamp: commit.commitTime,
-    login: target.username
-      ? { host: target.host, username: target.username, password: target.password }
-      : undefined,
+    login:
+      target.username && online
+        ? { host: target.host, username: target.username, password: target.password }
+        : undefined,
     insecure: isLoopbackHost(primary.host),
     workDir: context.tempDir,
     env: childEnv(process.env),
@@ -174,6 +206,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   if (!push) {
     const why = inputs['dry-run'] ? 'dry-run: would push' : 'push: false, not pushed';
     log.info(`${why} ${references.join(', ')}`);
+    checks.report();
     args.summary(summary({ ...outputs, built: 'true' }, why));
     return { ...outputs, built: 'true' };
   }

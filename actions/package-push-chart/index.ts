@@ -20,6 +20,7 @@ import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
+import { DryRunChecks, uncheckedTarget } from '../shared/dry-run.ts';
 import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
@@ -53,38 +54,54 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
 
   const created = creationTime(context, log);
   const artifact = buildChartArtifact(pkg.archive, pkg.metadata, created);
-  const target = await resolveRegistry(registryTargetOptions(inputs, args, awsRegion(inputs)));
+  const dryRun = inputs['dry-run'];
+  const checks = new DryRunChecks(dryRun, log);
+  const region = awsRegion(inputs);
+  const target =
+    (await checks.credentials('the registry login', () =>
+      resolveRegistry(registryTargetOptions(inputs, args, region)),
+    )) ?? uncheckedTarget(inputs.registry, region);
   const reference = chartReference(target.host, inputs.namespace, pkg.name, pkg.version);
   args.setOutput('ref', reference.ref);
 
   const client = new RegistryClient(
     target.host,
     { username: target.username, password: target.password },
-    { logger: log, mask: args.mask },
+    // A dry run asks once: offline, it says so at once instead of retrying.
+    { logger: log, mask: args.mask, retry: dryRun ? { attempts: 1 } : undefined },
   );
   await fluxCheck(args, client, reference, pkg.name, pkg.version);
 
   let repository: RepositoryState | undefined;
   if (target.ecr) {
-    repository = await ensureChartRepository(target.ecr, reference.repository, {
-      create: inputs['create-repository'],
-      dryRun: inputs['dry-run'],
-      log,
-      host: target.host,
-    });
+    const ecr = target.ecr;
+    repository = await checks.registry(`whether the ECR repository ${reference.repository} exists`, () =>
+      ensureChartRepository(ecr, reference.repository, {
+        create: inputs['create-repository'],
+        dryRun,
+        log,
+        host: target.host,
+      }),
+    );
   }
   const versionSource = inputs.version
     ? "the 'version' input"
     : `'version' in ${chart.display}/Chart.yaml, or the 'version' input`;
+  const wouldPush: PushResult = { outcome: 'would-push', pushed: false, digest: artifact.digest };
   const result: PushResult =
-    repository === 'would-create'
-      ? { outcome: 'would-push', pushed: false, digest: artifact.digest }
-      : await pushChart(client, reference, artifact, pkg.entries, {
-          ifExists: inputs['if-exists'] as IfExists,
-          dryRun: inputs['dry-run'],
-          log,
-          versionSource,
-        });
+    repository === 'would-create' || checks.unchecked.length > 0
+      ? wouldPush
+      : ((await checks.registry(`whether ${reference.ref} exists`, () =>
+          pushChart(client, reference, artifact, pkg.entries, {
+            ifExists: inputs['if-exists'] as IfExists,
+            dryRun,
+            log,
+            versionSource,
+          }),
+        )) ?? wouldPush);
+  if (result === wouldPush && dryRun)
+    log.info(`Dry run: would push ${reference.ref} (manifest ${artifact.digest})`);
+  checks.report();
 
   const outputs = {
     name: pkg.name,

@@ -46,7 +46,8 @@ export const registryInputs = {
 
 export const dryRunInput = {
   'dry-run': {
-    description: 'Do everything but write to a registry or a Git remote, and say what would be done.',
+    description:
+      'Do everything but write to a registry or a Git remote, and say what would be done. A registry that cannot be reached (offline, no credentials) is reported as not checked instead of failing the run.',
     type: 'boolean',
     default: false,
   },

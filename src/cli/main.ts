@@ -4,7 +4,7 @@ import { CliPlatform, inputVariable } from '../platform/cli.ts';
 import { GitLabPlatform } from '../platform/gitlab.ts';
 import { quietBundledSdk } from '../platform/sdk-env.ts';
 import { runAction } from '../runner.ts';
-import { parseArgs } from './args.ts';
+import { globalOptions, parseArgs } from './args.ts';
 import { actionHelp, mainHelp } from './help.ts';
 
 declare const GOLDEN_ACTIONS_VERSION: string;
@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     ref: args.ref,
     defaultBranch: args.defaultBranch,
     summary: args.summary,
-    inputs: Object.keys(entry.definition.inputs),
+    // Names messages may spell as flags: the inputs and the command line's own options.
+    inputs: [...Object.keys(entry.definition.inputs), ...globalOptions(entry.definition)],
   };
   const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
   return runAction(entry, platform);

@@ -130,19 +130,13 @@ export class CliPlatform implements Platform {
         `Cannot tell the commit: ${workspace} is not a git checkout with commits (pass --sha)`,
       );
     const ref = this.options.ref ?? (await headRef(workspace)) ?? '';
-    const known = this.options.defaultBranch || (await defaultBranch(workspace));
-    if (!known) {
-      this.log.warning(
-        "The default branch is unknown (this clone has no origin/HEAD): no branch counts as the default ({{is_default_branch}} is false, a new branch has nothing to compare with). Pass --default-branch <name>, or run 'git remote set-head origin --auto'.",
-      );
-    }
     return {
       platform: 'cli',
       workspace,
       sha,
       ref,
       event: ref.startsWith('refs/tags/') ? 'tag' : 'push',
-      defaultBranch: known,
+      defaultBranch: this.options.defaultBranch || (await defaultBranch(workspace)),
       commitTime: await commitTime(workspace, sha),
     };
   }

@@ -141,6 +141,13 @@ class TestPlatform extends CliPlatform {
       ...this.ctx,
     };
   }
+
+  /** The outputs as text, as GitHub and GitLab steps read them (the CLI's --json would type them). */
+  override async finish(): Promise<void> {
+    const raw = Object.fromEntries([...this.outputs].map(([name, { value }]) => [name, value]));
+    (this.options.stdout ?? (() => {}))(JSON.stringify(raw));
+    this.outputs.clear();
+  }
 }
 
 async function run(
@@ -317,7 +324,7 @@ describe('what is compared, in shallow clones', () => {
         ref: 'refs/merge-requests/1/head',
         baseRef: 'main',
       },
-      { filters: FILTERS },
+      { filters: FILTERS, 'initial-fetch-depth': '50' },
     );
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({
@@ -545,21 +552,21 @@ describe('the loop guard through the real CLI (a pre-commit check: no base, no f
     expect(wide.stderr).toMatch(
       /error: \.github\/workflows\/build\.yml:8: Build trigger .* fires on deploy\/prod\/release\.yaml/,
     );
-    expect(JSON.parse(wide.stdout)).toMatchObject({ 'loop-risk': 'true', changes: '[]' });
+    expect(JSON.parse(wide.stdout)).toMatchObject({ 'loop-risk': true, changes: [] });
 
     // Untracked edits count too (a pre-commit hook runs before the commit).
     writeFileSync(join(repo, '.github/workflows/build.yml'), workflow(['app/**', 'charts/**']));
     const tight = cli(repo, ['--filters=', '--json']);
     expect(tight.stderr).not.toMatch(/error:/);
     expect(tight.code).toBe(0);
-    expect(JSON.parse(tight.stdout)).toMatchObject({ 'loop-risk': 'false' });
+    expect(JSON.parse(tight.stdout)).toMatchObject({ 'loop-risk': false });
 
     // loop-guard: false reports without failing.
     writeFileSync(join(repo, '.github/workflows/build.yml'), workflow(['deploy/**']));
     const report = cli(repo, ['--filters', '', '--loop-guard', 'false', '--json']);
     expect(report.code).toBe(0);
     expect(report.stderr).toMatch(/warning: \.github\/workflows\/build\.yml:6: /);
-    expect(JSON.parse(report.stdout)).toMatchObject({ 'loop-risk': 'true' });
+    expect(JSON.parse(report.stdout)).toMatchObject({ 'loop-risk': true });
   });
 
   it('flags a GitLab rules:changes that includes the deploy folder, with a Flux automation pushing there', () => {
@@ -630,7 +637,7 @@ describe('the loop guard through the real CLI (a pre-commit check: no base, no f
       const loop = cli(repo, ['--filters', '', '--json']);
       expect(loop.code).toBe(1);
       expect(loop.stderr).toContain(`error: ${file}:${at + 2}: Build trigger`);
-      expect(JSON.parse(loop.stdout)).toMatchObject({ 'loop-risk': 'true' });
+      expect(JSON.parse(loop.stdout)).toMatchObject({ 'loop-risk': true });
     },
   );
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
-import { InputError } from '../errors.ts';
+import { InputError, setting } from '../errors.ts';
 import { formatDate } from './date-format.ts';
 
 /** What the tag rules may draw on. */
@@ -450,7 +450,7 @@ export class Expressions {
     const branch = refName(this.source.ref, 'refs/heads/');
     if (branch === undefined) return false;
     if (!this.source.defaultBranch) {
-      const warning = '{{is_default_branch}} reads false: the default branch of the repository is unknown';
+      const warning = `{{is_default_branch}} reads false: the default branch of the repository is unknown (pass ${setting('default-branch', '<name>')})`;
       if (!this.warnings.includes(warning)) this.warnings.push(warning);
       return false;
     }

@@ -189,7 +189,7 @@ async function newBranch(
   if (!defaultBranch) {
     throw new InputError(
       'base',
-      `nothing to compare against: the default branch is unknown; set ${setting('base', 'origin/main')} (for example)`,
+      `nothing to compare against: the default branch is unknown; pass ${setting('default-branch', '<name>')} or set ${setting('base', 'origin/main')} (for example)`,
     );
   }
   const tip = await ensureBranch(git, defaultBranch);

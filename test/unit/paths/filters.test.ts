@@ -105,6 +105,7 @@ describe('filters: bad input names the input', () => {
     ['empty glob', "f: ['!']", /empty glob/],
     ['reserved name', "changes: 'x'", /taken by an output/],
     ['output collision', "a-files: 'x'\na: 'y'", /would both set the output 'a-files'/],
+    ['dorny-named output collision', "a_count: 'x'\na: 'y'", /would both set the output 'a_count'/],
     ['bad name', "'a b': 'x'", /filter name 'a b'/],
     ['number instead of glob', 'f: [1]', /not a glob string/],
     ['duplicate filter', "f: 'a'\nf: 'b'", /not valid YAML/],
@@ -115,6 +116,52 @@ describe('filters: bad input names the input', () => {
     ],
     ['unquoted *glob is a YAML alias', 'src:\n  - *.md', /quote '\*\.md'.*YAML reads it as an alias/],
   ])('%s', (_title, yaml, message) => expect(() => parseFilters(yaml)).toThrow(message));
+});
+
+describe('predicate-quantifier: some (any include) or every (all includes); excludes veto in both', () => {
+  it.each<[string, string, string[], string[]]>([
+    [
+      'one glob: the same',
+      "f: 'src/**'",
+      ['src/app.ts', 'src/README.md', 'src/old.ts'],
+      ['src/app.ts', 'src/README.md', 'src/old.ts'],
+    ],
+    [
+      'two includes: union vs intersection',
+      "f: ['src/**', '**/*.md']",
+      ['src/app.ts', 'src/README.md', 'src/old.ts', 'docs/guide/intro.md'],
+      ['src/README.md'],
+    ],
+    [
+      "dorny's `every` idiom for X but not Y",
+      "f: ['src/**', '!**/*.md']",
+      ['src/app.ts', 'src/old.ts'],
+      ['src/app.ts', 'src/old.ts'],
+    ],
+    [
+      'typed rules: every rule must hold for the file, change type included',
+      "f: [{added: '**'}, '**/*.md']",
+      ['src/README.md', 'docs/guide/intro.md', 'deploy/prod/values.yaml'],
+      ['src/README.md'],
+    ],
+    [
+      'only excludes = everything else, under either',
+      "f: ['!src/**', '!docs/**', '!.github/**']",
+      ['deploy/prod/values.yaml', 'package.json'],
+      ['deploy/prod/values.yaml', 'package.json'],
+    ],
+    [
+      'no file matches every include',
+      "f: ['src/**', 'docs/**']",
+      ['src/app.ts', 'src/README.md', 'src/old.ts', 'docs/guide/intro.md'],
+      [],
+    ],
+  ])('%s', (_title, yaml, some, every) => {
+    const [result] = applyFilters(parseFilters(yaml), changed, 'picomatch', 'some');
+    const [all] = applyFilters(parseFilters(yaml), changed, 'picomatch', 'every');
+    expect(result!.files).toEqual(some);
+    expect(all!.files).toEqual(every);
+  });
 });
 
 describe('parseNameStatus (git diff --name-status -z)', () => {
