@@ -60,7 +60,6 @@ export async function run(args: Args): Promise<Record<string, string>> {
       git,
       log,
       ...head,
-      event: context.event,
       baseRef: context.baseRef,
       defaultBranch: context.defaultBranch,
       base: inputs.base || undefined,
@@ -142,15 +141,16 @@ async function repository(workspace: string, folder: string): Promise<string> {
 
 /**
  * The commit whose changes are detected: the run's, or the `ref` input's (not for pull requests,
- * whose head is the event's). Another ref has no push data: it compares as a branch without `before`.
+ * whose head is the event's). Another ref has no push data: it compares as a pushed branch without
+ * `before`, i.e. with its merge base with the default branch.
  */
 async function headOf(
   git: RepoGit,
   ref: string,
   context: RunContext,
   log: Logger,
-): Promise<{ sha: string; ref: string; before?: string }> {
-  const run = { sha: context.sha, ref: context.ref, before: context.before };
+): Promise<{ sha: string; ref: string; event: RunContext['event']; before?: string }> {
+  const run = { sha: context.sha, ref: context.ref, event: context.event, before: context.before };
   if (!ref) return run;
   if (context.event === 'pull_request') {
     log.warning(`${setting('ref')} is ignored for pull/merge requests: their head is the event's`);
@@ -162,7 +162,8 @@ async function headOf(
   const sha = tip ?? (await ensureCommit(git, ref));
   if (!sha) throw new InputError('ref', `'${ref}' is not a branch, tag or commit here or on the remote`);
   if (sha === context.sha) return run;
-  return { sha, ref: tip ? `refs/heads/${name}` : ref.startsWith('refs/') ? ref : '' };
+  // Whatever the event, another branch compares with where it left the default branch (as dorny does).
+  return { sha, ref: tip ? `refs/heads/${name}` : ref.startsWith('refs/') ? ref : '', event: 'push' };
 }
 
 /** The `filters` input is YAML, or (one line without `:`) a file in the repository holding it. */

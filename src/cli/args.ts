@@ -47,7 +47,7 @@ export function parseArgs(definition: ActionDefinition, argv: string[]): ParsedA
       parsed[name] = inline !== 'false';
       continue;
     }
-    const spec = definition.inputs[name];
+    const spec = Object.hasOwn(definition.inputs, name) ? definition.inputs[name] : undefined;
     const isGlobal = !spec && Object.hasOwn(GLOBAL_OPTIONS, name);
     if (!spec && !isGlobal) {
       throw new UserError(

@@ -77,7 +77,7 @@ export class CliPlatform implements Platform {
   protected spell(text: string): string {
     const inputs = new Set(this.options.inputs ?? []);
     return text
-      .replace(/^Input '([^']+)': /, (whole, name: string) => (inputs.has(name) ? `--${name}: ` : whole))
+      .replace(/\bInput '([^']+)': /g, (whole, name: string) => (inputs.has(name) ? `--${name}: ` : whole))
       .replace(/`([a-z][a-z0-9-]*)(?:: ([^`]*))?`/g, (whole, name: string, value?: string) =>
         inputs.has(name) ? `--${name}${value === undefined ? '' : `=${value}`}` : whole,
       );

@@ -109,13 +109,14 @@ interface Result {
   code: number;
   outputs: Record<string, string>;
   log: string;
+  summary: string;
 }
 
 class TestPlatform extends CliPlatform {
   constructor(
     private readonly ctx: Partial<RunContext> & { workspace: string },
     flags: Record<string, string>,
-    sink: { out: string; err: string },
+    private readonly sink: { out: string; err: string; summary: string },
   ) {
     super({
       flags: new Map(Object.entries(flags)),
@@ -142,6 +143,11 @@ class TestPlatform extends CliPlatform {
     };
   }
 
+  /** The job summary, which a terminal does not get. */
+  override summary(markdown: string): void {
+    this.sink.summary += markdown;
+  }
+
   /** The outputs as text, as GitHub and GitLab steps read them (the CLI's --json would type them). */
   override async finish(): Promise<void> {
     const raw = Object.fromEntries([...this.outputs].map(([name, { value }]) => [name, value]));
@@ -154,9 +160,14 @@ async function run(
   ctx: Partial<RunContext> & { workspace: string },
   flags: Record<string, string>,
 ): Promise<Result> {
-  const sink = { out: '', err: '' };
+  const sink = { out: '', err: '', summary: '' };
   const code = await runAction(action as unknown as ActionModule, new TestPlatform(ctx, flags, sink));
-  return { code, outputs: sink.out ? (JSON.parse(sink.out) as Record<string, string>) : {}, log: sink.err };
+  return {
+    code,
+    outputs: sink.out ? (JSON.parse(sink.out) as Record<string, string>) : {},
+    log: sink.err,
+    summary: sink.summary,
+  };
 }
 
 const FILTERS = ["app: 'app/**'", "lib: 'lib/**'", "docs: 'docs/**'", "old: 'old/**'", "new: 'new/**'"].join(
@@ -232,7 +243,7 @@ describe('100,000 changed files: complete outputs, no cap', () => {
     expect(gitlab.code).toBe(0);
     expect(gitlab.outputs['one-count']).toBe('0');
     expect(gitlab.outputs['deep-count']).toBe(outputs['dir7-count']);
-    expect(gitlab.log).toContain('matches differently under the `picomatch` dialect');
+    expect(gitlab.summary).toContain('matches differently under the `picomatch` dialect');
     console.log(
       `100k: repo built in ${built} ms, picomatch run ${picomatchMs} ms, gitlab run ${gitlabMs} ms`,
     );
@@ -695,5 +706,122 @@ describe('token scope (the bundle as the GitHub runner runs it)', () => {
         expect(env, args).not.toContain(token);
       }
     });
+  });
+});
+
+describe("dorny/paths-filter's outputs and inputs (the bundle as the GitHub runner runs it)", () => {
+  const filters = ["app: 'app/**'", "lib: 'lib/**'", "docs: 'docs/**'"].join('\n');
+  /** main with a README, and a branch `feature` pushed for the first time with three app/lib files. */
+  function newBranch() {
+    const { work } = origin();
+    const main = commit(work, { 'README.md': 'x\n', 'docs/a.md': 'a\n' });
+    git(work, ['push', '-q', 'origin', 'main']);
+    git(work, ['checkout', '-q', '-b', 'feature']);
+    const head = commit(work, { 'app/with space.txt': '1\n', "app/it's.txt": '2\n', 'lib/x,y.ts': '3\n' });
+    git(work, ['push', '-q', 'origin', 'feature']);
+    return { work, main, head };
+  }
+
+  const runFeature = (work: string, head: string, inputs: Record<string, string>, branch = 'feature') =>
+    runAsGitHub(join(ROOT, 'dist/verify-paths-filter/index.js'), {
+      cwd: work,
+      // `base: ${{ github.event.before }}`, as dorny's users write it: the zero SHA on a new branch.
+      inputs: { filters, base: ZERO_SHA, 'loop-guard': 'false', ...inputs },
+      env: { GITHUB_SHA: head, GITHUB_REF: `refs/heads/${branch}` },
+      event: {
+        ref: `refs/heads/${branch}`,
+        before: ZERO_SHA,
+        after: head,
+        repository: { full_name: 'org/app', default_branch: 'main' },
+      },
+    });
+
+  it.each([
+    ['csv', `"app/it's.txt","app/with space.txt"`, '"lib/x,y.ts"'],
+    ['shell', `"app/it's.txt" 'app/with space.txt'`, 'lib/x,y.ts'],
+    ['escape', `app/it\\'s.txt app/with\\ space.txt`, 'lib/x,y.ts'],
+    ['json', `["app/it's.txt","app/with space.txt"]`, '["lib/x,y.ts"]'],
+  ])('list-files: %s, on a new branch with the zero SHA as base', async (format, app, lib) => {
+    const { work, main, head } = newBranch();
+    const result = await runFeature(work, head, { 'list-files': format });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`new branch: merge base with main (${main.slice(0, 7)})`);
+    expect(result.outputs).toMatchObject({
+      app: 'true',
+      app_count: '2',
+      app_files: app,
+      lib: 'true',
+      lib_count: '1',
+      lib_files: lib,
+      docs: 'false',
+      docs_count: '0',
+      docs_files: format === 'json' ? '[]' : '',
+      changes: '["app","lib"]',
+      'base-sha': main,
+      // The names before dorny's stay, with their values.
+      'app-count': '2',
+      'app-files': `["app/it's.txt","app/with space.txt"]`,
+    });
+  });
+
+  it('list-files: none (the default) sets no _files output', async () => {
+    const { work, head } = newBranch();
+    const result = await runFeature(work, head, {});
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs).toMatchObject({ app: 'true', app_count: '2', changes: '["app","lib"]' });
+    expect(Object.keys(result.outputs).filter((name) => name.endsWith('_files'))).toEqual([]);
+  });
+
+  it('the zero SHA as base on the default branch: every file counts as added', async () => {
+    const { work, main } = newBranch();
+    git(work, ['checkout', '-q', 'main']);
+    const result = await runFeature(work, main, { 'list-files': 'json' }, 'main');
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'first push of the default branch: every file of the commit counts as added',
+    );
+    expect(result.outputs).toMatchObject({
+      docs: 'true',
+      docs_files: '["docs/a.md"]',
+      app: 'false',
+      'base-sha': '',
+    });
+  });
+
+  it('predicate-quantifier: every, working-directory and ref, as dorny reads them', async () => {
+    const { work, main, head } = newBranch();
+    const outer = fresh('outer');
+    cpSync(work, join(outer, 'repo'), { recursive: true });
+    // A manual run on main asking about the branch `feature`: compared with main, where it forked.
+    const result = await runAsGitHub(join(ROOT, 'dist/verify-paths-filter/index.js'), {
+      cwd: outer,
+      inputs: {
+        filters: "spaced: ['app/**', '**/* *']",
+        'predicate-quantifier': 'every',
+        'working-directory': 'repo',
+        ref: 'feature',
+        'list-files': 'json',
+        'loop-guard': 'false',
+      },
+      env: { GITHUB_SHA: main, GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      event: { ref: 'refs/heads/main', repository: { full_name: 'org/app', default_branch: 'main' } },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs).toMatchObject({
+      spaced: 'true',
+      spaced_files: '["app/with space.txt"]',
+      'base-sha': main,
+    });
+    expect(head).not.toBe(main);
+  });
+
+  it('a bad list-files or working-directory is bad input (exit 2), naming the input', async () => {
+    const { work, head } = newBranch();
+    const format = await runFeature(work, head, { 'list-files': 'xml' });
+    expect(format.code).toBe(2);
+    expect(format.stdout + format.stderr).toMatch(/list-files/);
+    const folder = await runFeature(work, head, { 'working-directory': 'nope' });
+    expect(folder.code).toBe(2);
+    expect(folder.stdout + folder.stderr).toContain("Input 'working-directory': 'nope' is not a folder");
   });
 });
