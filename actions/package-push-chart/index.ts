@@ -88,6 +88,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     ? "the 'version' input"
     : `'version' in ${chart.display}/Chart.yaml, or the 'version' input`;
   const wouldPush: PushResult = { outcome: 'would-push', pushed: false, digest: artifact.digest };
+  checks.skipped(`whether ${reference.ref} exists`);
   const result: PushResult =
     repository === 'would-create' || checks.unchecked.length > 0
       ? wouldPush

@@ -30,6 +30,11 @@ export class DryRunChecks {
     return this.attempt(what, step, unreachable);
   }
 
+  /** A check not even tried, because one it depends on could not be done. */
+  skipped(what: string): void {
+    if (this.unchecked.length > 0) this.unchecked.push(what);
+  }
+
   /** One line for the end of the run: what the dry run did not check. */
   report(): void {
     if (this.unchecked.length > 0) this.log.warning(`dry-run: not checked: ${this.unchecked.join('; ')}`);

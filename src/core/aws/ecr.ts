@@ -170,7 +170,7 @@ export function ecrError(
       );
     case 'CredentialsProviderError':
       return new UserError(
-        `No AWS credentials found: set 'role-to-assume', or provide credentials the AWS SDK finds by itself ` +
+        `No AWS credentials found: set ${setting('role-to-assume')}, or provide credentials the AWS SDK finds by itself ` +
           `(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE, a profile or an instance role). ${detail}`,
         { cause: error },
       );

@@ -58,7 +58,7 @@ describe('ecrError', () => {
       }),
     );
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toContain("set 'role-to-assume'");
+    expect(error.message).toContain('set `role-to-assume`');
   });
 
   it('an outage stays a plain error with the code', () => {
