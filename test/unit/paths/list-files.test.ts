@@ -40,10 +40,10 @@ describe('list-files formats: what dorny/paths-filter writes for the same names'
     ['x;rm -rf', '"x;rm -rf"', "'x;rm -rf'", 'x\\;rm\\ -rf'],
     ['$(id)`id`', '"$(id)`id`"', "'$(id)`id`'", '\\$\\(id\\)\\`id\\`'],
     ["'", `"'"`, `"'"`, "\\'"],
-  ])('%j', (name, csv, shell, escape) => {
+  ])('%j', (name, csv, shell, escaped) => {
     expect(csvEscape(name)).toBe(csv);
     expect(shellEscape(name)).toBe(shell);
-    expect(backslashEscape(name)).toBe(escape);
+    expect(backslashEscape(name)).toBe(escaped);
   });
 
   // What the formats are for: a shell reading the value gets the names back, one word each.
