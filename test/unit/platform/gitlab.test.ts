@@ -98,6 +98,24 @@ describe('GitLab platform', () => {
     expect(job.report).toBe('IMAGE_TAG=v1\nPATHS_F0=true\n');
   });
 
+  it("writes an alias output's variable once (verify-paths-filter's app_count and app-count)", async () => {
+    const { definition: paths } = await import('../../../actions/verify-paths-filter/definition.ts');
+    const aliases: ActionModule = {
+      definition: { ...paths, ready: true },
+      run: async () => ({
+        changes: '["app"]',
+        app: 'true',
+        app_count: '2',
+        app_files: 'a,b',
+        'app-count': '2',
+        'app-files': '["a","b"]',
+      }),
+    };
+    const job = await runJob(aliases, { GA_INPUT_FILTERS: "app: 'app/**'" });
+    expect(job.code, job.err).toBe(0);
+    expect(job.report).toBe('PATHS_CHANGES=["app"]\nPATHS_APP=true\nPATHS_APP_COUNT=2\n');
+  });
+
   it('names the id_tokens variable to declare when the OIDC token is missing', async () => {
     const platform = new GitLabPlatform({ flags: new Map(), json: false, env: {} });
     await expect(platform.idToken('https://gitlab.example.com')).rejects.toThrow(
