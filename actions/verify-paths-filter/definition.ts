@@ -17,7 +17,7 @@ export const definition = {
     },
     base: {
       description:
-        'Commit, branch or tag to compare against (merge base with it). Default: from the event (push: before; new branch: merge base with the default branch; pull/merge request: merge base with the target). The zero SHA (`github.event.before` of a new branch) applies the new-branch rule; the branch being pushed means its previous head.',
+        'Commit, branch or tag to compare against (merge base with it). Default: from the event (push: before; new branch: merge base with the default branch; pull/merge request: merge base with the target). The zero SHA (the `before` of a new branch: `github.event.before`, `$CI_COMMIT_BEFORE_SHA`) applies the new-branch rule; the branch being pushed means its previous head.',
       default: '',
     },
     ref: {
