@@ -99,6 +99,8 @@ interface Run {
   code: number;
   outputs: Record<string, string>;
   log: string;
+  /** The job summary, which a terminal does not get. */
+  summary: string;
 }
 
 /** The CLI face with the context a CI platform would give (GitHub-like unless told otherwise). */
@@ -106,7 +108,7 @@ class TestPlatform extends CliPlatform {
   constructor(
     flags: Record<string, string>,
     private readonly extra: Partial<RunContext>,
-    sink: { out: string[]; err: string[] },
+    private readonly sink: { out: string[]; err: string[]; summary: string[] },
   ) {
     super({
       flags: new Map(Object.entries(flags)),
@@ -120,14 +122,30 @@ class TestPlatform extends CliPlatform {
   override async context(): Promise<Omit<RunContext, 'tempDir'>> {
     return { ...(await super.context()), ...this.extra };
   }
+
+  override summary(markdown: string): void {
+    this.sink.summary.push(markdown);
+  }
+
+  /** The outputs as text, as GitHub and GitLab steps read them (the CLI's --json would type them). */
+  override async finish(): Promise<void> {
+    const raw = Object.fromEntries([...this.outputs].map(([name, { value }]) => [name, value]));
+    this.out(JSON.stringify(raw));
+    this.outputs.clear();
+  }
 }
 
 async function run(flags: Record<string, string>, extra: Partial<RunContext> = {}): Promise<Run> {
-  const sink = { out: [] as string[], err: [] as string[] };
+  const sink = { out: [] as string[], err: [] as string[], summary: [] as string[] };
   const platform = new TestPlatform({ image: IMAGE, ...flags }, extra, sink);
   const code = await runAction(bump as unknown as ActionModule, platform);
   const out = sink.out.join('');
-  return { code, outputs: out ? JSON.parse(out) : {}, log: sink.err.join('') };
+  return {
+    code,
+    outputs: out ? JSON.parse(out) : {},
+    log: sink.err.join(''),
+    summary: sink.summary.join(''),
+  };
 }
 
 /** The lines a commit changed: [removed, added] pairs from `git diff` (no context). */
@@ -181,7 +199,7 @@ describe('push mode on the example repositories', () => {
     // The ImagePolicy in deploy/common (checked out with the parent folder) decided the order.
     expect(result.log).toMatch(/sparse: deploy\)/);
     expect(result.log).toMatch(/ImagePolicy flux-system:my-app: filterTags/);
-    expect(result.log).toContain('```diff');
+    expect(result.summary).toContain('```diff');
   });
 
   it('with the default files (deploy/**/*.yaml) and strategy auto it finds the same marker', async () => {
