@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-function s(t){let l=t.trim();return l.startsWith("!")?{glob:l.slice(1),exclude:!0}:{glob:l,exclude:!1}}function u(t,l){let e=t.filter(n=>!n.exclude),r=t.filter(n=>n.exclude),c=e.length===0&&r.length>0;return n=>(c||e.some(o=>l(o,n)))&&!r.some(o=>l(o,n))}function i(t){let l=t.map(s).filter(e=>e.glob!=="");return{includes:l.filter(e=>!e.exclude).map(e=>e.glob),excludes:l.filter(e=>e.exclude).map(e=>e.glob)}}export{s as a,u as b,i as c};
