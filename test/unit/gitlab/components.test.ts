@@ -230,7 +230,10 @@ describe('gitlab-components/.gitlab-ci.yml', () => {
     const runner = includes.filter((i) => i.inputs['job-name']?.toString().startsWith('runner-image'));
     expect(runner.map((i) => [i.inputs['job-name'], i.inputs.tags])).toEqual([
       ['runner-image', 'type=sha,format=long,prefix='],
-      ['runner-image-release', 'type=sha,format=long,prefix=,priority=1000\ntype=semver,pattern={{version}}\n'],
+      [
+        'runner-image-release',
+        'type=sha,format=long,prefix=,priority=1000\ntype=semver,pattern={{version}}\n',
+      ],
     ]);
     for (const include of runner) {
       expect(include.component).toContain('/build-push-image@');
