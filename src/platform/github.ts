@@ -3,7 +3,7 @@ import type { RunContext } from '../core/context.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
-import { httpFetch } from '../core/net/http.ts';
+import { connectionHint, httpFetch } from '../core/net/http.ts';
 import { isRetryableStatus, isTransientNetworkError, retry } from '../core/util/retry.ts';
 import {
   appendSummary,
@@ -170,11 +170,21 @@ async function requestIdToken(url: string, requestToken: string, audience: strin
   const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
   return retry(
     async () => {
-      const response = await httpFetch(target, {
-        headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await httpFetch(target, {
+          headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(30_000),
+        });
+        text = await response.text();
+      } catch (error) {
+        // fetch says only "fetch failed": name the host and the cause (ENOTFOUND, ECONNREFUSED, ...).
+        throw new IdTokenError(
+          `Cannot reach the OIDC token service at ${new URL(target).host}: ${networkCause(error)}${connectionHint(error)}`,
+          isTransientNetworkError(error),
+        );
+      }
       if (!response.ok) {
         throw new IdTokenError(
           `Failed to get the OIDC token: HTTP ${response.status} ${text.slice(0, 200)}`,
@@ -199,4 +209,13 @@ async function requestIdToken(url: string, requestToken: string, audience: strin
         error instanceof IdTokenError ? error.retryable : isTransientNetworkError(error),
     },
   );
+}
+
+/** The innermost cause of a failed fetch, e.g. `getaddrinfo ENOTFOUND host`. */
+function networkCause(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof Error && e.message) message = e.message;
+  }
+  return message;
 }
