@@ -2,7 +2,14 @@ import { InputError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { awsRequestHandler } from '../net/aws.ts';
 import { type RetryOptions, retry } from '../util/retry.ts';
-import { awsErrorCode, awsHttpStatus, describeAwsError, isRetryableAwsError } from './errors.ts';
+import {
+  AWS_RETRY_BUDGET_MS,
+  AWS_TIMEOUTS,
+  awsErrorCode,
+  awsHttpStatus,
+  describeAwsError,
+  isRetryableAwsError,
+} from './errors.ts';
 import { stsFailureMessage } from './oidc-messages.ts';
 
 /** Temporary (or static) AWS keys, in the shape the SDK clients accept as `credentials`. */
@@ -85,9 +92,13 @@ export async function assumeRoleWithWebIdentity(options: AssumeRoleOptions): Pro
   const log = options.log ?? silentLogger;
   const [{ STSClient, AssumeRoleWithWebIdentityCommand }, requestHandler] = await Promise.all([
     import('@aws-sdk/client-sts'),
-    awsRequestHandler(),
+    awsRequestHandler(process.env, AWS_TIMEOUTS),
   ]);
-  const client = new STSClient({ region: options.region, maxAttempts: 1, requestHandler });
+  const client = new STSClient({
+    region: options.region,
+    maxAttempts: 1,
+    requestHandler: requestHandler ?? AWS_TIMEOUTS,
+  });
   const attempts = options.retry?.attempts ?? 4;
   let expiredRetried = false;
   let last: { token?: string; fetchedAt?: Date; usedAt?: Date; attempt: number } = { attempt: 0 };
@@ -116,6 +127,7 @@ export async function assumeRoleWithWebIdentity(options: AssumeRoleOptions): Pro
         attempts,
         baseMs: options.retry?.baseMs ?? 500,
         capMs: options.retry?.capMs ?? 10_000,
+        budgetMs: AWS_RETRY_BUDGET_MS,
         sleep: options.retry?.sleep,
         retryable: (error) => {
           const kind = classifyStsError(error);

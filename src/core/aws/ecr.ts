@@ -4,7 +4,13 @@ import { type Logger, silentLogger } from '../log.ts';
 import { awsRequestHandler } from '../net/aws.ts';
 import { type RetryOptions, retry } from '../util/retry.ts';
 import type { AwsCredentials } from './credentials.ts';
-import { awsErrorCode, describeAwsError, isRetryableAwsError } from './errors.ts';
+import {
+  AWS_RETRY_BUDGET_MS,
+  AWS_TIMEOUTS,
+  awsErrorCode,
+  describeAwsError,
+  isRetryableAwsError,
+} from './errors.ts';
 
 export interface EcrOptions {
   region: string;
@@ -93,7 +99,7 @@ export class Ecr {
 
   private client(): Promise<{ mod: EcrModule; client: ECRClient }> {
     // Loaded on first use so that bundles (and runs) without AWS never pay for the SDK.
-    this.sdk ??= Promise.all([import('@aws-sdk/client-ecr'), awsRequestHandler()]).then(
+    this.sdk ??= Promise.all([import('@aws-sdk/client-ecr'), awsRequestHandler(process.env, AWS_TIMEOUTS)]).then(
       ([mod, requestHandler]) => ({
         mod,
         client: new mod.ECRClient({
@@ -101,7 +107,7 @@ export class Ecr {
           credentials: this.options.credentials,
           // Ours is the only retry loop: the SDK's would also retry LimitExceeded, a quota.
           maxAttempts: 1,
-          requestHandler,
+          requestHandler: requestHandler ?? AWS_TIMEOUTS,
         }),
       }),
     );
@@ -122,6 +128,7 @@ export class Ecr {
         attempts,
         baseMs: this.options.retry?.baseMs ?? 500,
         capMs: this.options.retry?.capMs ?? 10_000,
+        budgetMs: AWS_RETRY_BUDGET_MS,
         sleep: this.options.retry?.sleep,
         retryable: isRetryableAwsError,
         onRetry: (error, attempt, delay) =>

@@ -1,5 +1,13 @@
 import { isRetryableStatus, isTransientNetworkError } from '../util/retry.ts';
 
+/**
+ * An endpoint that is down or black-holed fails within a bounded time: the SDK's HTTP handler
+ * gives up connecting after 10 s and waiting for an answer after 20 s, and our retry loop starts
+ * no attempt after 40 s (STS and ECR answer in well under a second when they are up).
+ */
+export const AWS_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 20_000 };
+export const AWS_RETRY_BUDGET_MS = 40_000;
+
 /** The parts of an AWS SDK v3 service error we classify on (the SDK class is never imported here). */
 interface AwsErrorLike {
   name?: string;

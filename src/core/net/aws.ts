@@ -10,7 +10,11 @@ import { rootCertificates } from 'node:tls';
 import { UserError } from '../errors.ts';
 import { proxyConfigured, proxyFor } from './proxy-env.ts';
 
-export async function awsRequestHandler(env: NodeJS.ProcessEnv = process.env) {
+/** `timeouts`: connection and answer limits in ms, as the SDK's default handler takes them. */
+export async function awsRequestHandler(
+  env: NodeJS.ProcessEnv = process.env,
+  timeouts: { connectionTimeout?: number; requestTimeout?: number } = {},
+) {
   const bundle = env.AWS_CA_BUNDLE;
   if (!proxyConfigured(env) && !bundle) return undefined;
   const [{ NodeHttpHandler }, { Agent }, { HttpsProxyAgent }, { HttpProxyAgent }, http, https] =
@@ -47,7 +51,7 @@ export async function awsRequestHandler(env: NodeJS.ProcessEnv = process.env) {
   }
   // `ca` on the routing agent reaches the TLS connection to the endpoint, also inside a tunnel.
   const agent = new RoutingAgent({ keepAlive: true, ...(ca ? { ca } : {}) });
-  return new NodeHttpHandler({ httpAgent: agent, httpsAgent: agent });
+  return new NodeHttpHandler({ httpAgent: agent, httpsAgent: agent, ...timeouts });
 }
 
 function readCaBundle(path: string): string {

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { connectionHint, httpFetch } from '../net/http.ts';
-import { isRetryableStatus, isTransientNetworkError, type RetryOptions, retry } from '../util/retry.ts';
+import {
+  isRetryableStatus,
+  isTransientNetworkError,
+  parseRetryAfter,
+  type RetryOptions,
+  retry,
+} from '../util/retry.ts';
 import { isLoopbackHost, registryBaseUrl, registryHost } from './hosts.ts';
 
 /** Manifest types we accept when reading: OCI and Docker v2, single images and indexes. */
@@ -20,8 +26,11 @@ export interface RegistryAuth {
 
 export interface RegistryClientOptions {
   logger?: Logger;
-  /** Tuning of the retry loop (defaults: 4 attempts, full jitter from 500 ms, capped at 10 s). */
-  retry?: Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs' | 'sleep'>>;
+  /**
+   * Tuning of the retry loop per operation (defaults: 4 attempts, full jitter from 500 ms capped at
+   * 10 s, a Retry-After honoured, no new attempt after 45 s).
+   */
+  retry?: Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs' | 'budgetMs' | 'sleep'>>;
   /** Per-request time-out in ms (default 5 minutes: blobs can be large). */
   timeoutMs?: number;
   /** Registers a bearer token from the registry's token service as a secret before it is used. */
@@ -70,6 +79,8 @@ class RetryableStatus extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** What the server's Retry-After asked for, in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${status}`);
   }
@@ -89,7 +100,8 @@ interface Call {
 
 /**
  * A small OCI distribution client over fetch: Basic auth and Bearer token challenges (ghcr.io,
- * Docker Hub), retries on 5xx/429/network errors, digests checked on everything read.
+ * Docker Hub), bounded retries on 5xx/429/network errors (Retry-After honoured, bodies read inside
+ * the retry), digests checked on everything read and written.
  */
 export class RegistryClient {
   readonly host: string;
@@ -115,45 +127,53 @@ export class RegistryClient {
 
   /** The digest `repo:ref` points at, or undefined when the registry has no such manifest. */
   async manifestDigest(repository: string, ref: string): Promise<string | undefined> {
-    const res = await this.request({
-      repository,
-      method: 'HEAD',
-      url: this.url(repository, 'manifests', ref),
-      what: `look up ${repository}:${ref}`,
-      headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-      follow: true,
-    });
-    if (res.status === 404) return undefined;
-    await this.expect(res, [200], 'look up', repository, ref);
-    const digest = res.headers.get('docker-content-digest');
-    if (digest) return digest;
-    return (await this.getManifest(repository, ref))?.digest;
+    const found = await this.call(
+      {
+        repository,
+        method: 'HEAD',
+        url: this.url(repository, 'manifests', ref),
+        what: `look up ${repository}:${ref}`,
+        headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        follow: true,
+      },
+      async (res) => {
+        if (res.status === 404) return undefined;
+        await this.expect(res, [200], 'look up', repository, ref);
+        return { digest: res.headers.get('docker-content-digest') };
+      },
+    );
+    if (!found) return undefined;
+    return found.digest || (await this.getManifest(repository, ref))?.digest;
   }
 
   async getManifest(repository: string, ref: string): Promise<Manifest | undefined> {
-    const res = await this.request({
-      repository,
-      method: 'GET',
-      url: this.url(repository, 'manifests', ref),
-      what: `read manifest ${repository}:${ref}`,
-      headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-      follow: true,
-    });
-    if (res.status === 404) return undefined;
-    await this.expect(res, [200], 'read manifest', repository, ref);
-    const body = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(body);
-    if (ref.startsWith('sha256:') && ref !== digest) {
-      throw new RegistryError(
-        `${this.host} served manifest ${repository}@${ref} with content digest ${digest}`,
-        200,
-      );
-    }
-    const mediaType =
-      res.headers.get('content-type')?.split(';')[0]?.trim() ||
-      (JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ||
-      MANIFEST_MEDIA_TYPES[0]!;
-    return { digest, mediaType, body };
+    return this.call(
+      {
+        repository,
+        method: 'GET',
+        url: this.url(repository, 'manifests', ref),
+        what: `read manifest ${repository}:${ref}`,
+        headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        follow: true,
+      },
+      async (res) => {
+        if (res.status === 404) return undefined;
+        await this.expect(res, [200], 'read manifest', repository, ref);
+        const body = Buffer.from(await res.arrayBuffer());
+        const digest = sha256Digest(body);
+        if (ref.startsWith('sha256:') && ref !== digest) {
+          throw new RegistryError(
+            `${this.host} served manifest ${repository}@${ref} with content digest ${digest}`,
+            200,
+          );
+        }
+        const mediaType =
+          res.headers.get('content-type')?.split(';')[0]?.trim() ||
+          (JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ||
+          MANIFEST_MEDIA_TYPES[0]!;
+        return { digest, mediaType, body };
+      },
+    );
   }
 
   /**
@@ -164,13 +184,17 @@ export class RegistryClient {
     const tags: string[] = [];
     let url = `${this.base}/v2/${repository}/tags/list?n=${pageSize}`;
     for (let page = 0; page < 1000; page++) {
-      const res = await this.request({ repository, method: 'GET', url, what: `list tags of ${repository}` });
-      if (res.status === 404) return tags;
-      await this.expect(res, [200], 'list the tags of', repository);
-      const body = (await res.json()) as { tags?: string[] | null };
-      tags.push(...(body.tags ?? []));
-      // `Link: </v2/<name>/tags/list?last=x&n=1000>; rel="next"`, relative to the registry.
-      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+      const next = await this.call(
+        { repository, method: 'GET', url, what: `list tags of ${repository}` },
+        async (res) => {
+          if (res.status === 404) return undefined;
+          await this.expect(res, [200], 'list the tags of', repository);
+          const body = (await res.json()) as { tags?: string[] | null };
+          tags.push(...(body.tags ?? []));
+          // `Link: </v2/<name>/tags/list?last=x&n=1000>; rel="next"`, relative to the registry.
+          return /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+        },
+      );
       if (!next) return tags;
       url = new URL(next, this.base).toString();
       if (new URL(url).origin !== new URL(this.base).origin) return tags;
@@ -178,43 +202,58 @@ export class RegistryClient {
     return tags;
   }
 
-  /** Pushes a manifest under a tag (or its digest) and returns its digest. */
+  /**
+   * Pushes a manifest under a tag (or its digest) and returns its digest. A PUT of the same bytes
+   * is idempotent, so it is retried like a read.
+   */
   async putManifest(repository: string, ref: string, body: Buffer, mediaType: string): Promise<string> {
-    const res = await this.request({
-      repository,
-      method: 'PUT',
-      url: this.url(repository, 'manifests', ref),
-      what: `push manifest ${repository}:${ref}`,
-      headers: { 'content-type': mediaType },
-      body,
-    });
-    await this.expect(res, [200, 201], 'push manifest', repository, ref);
-    await res.body?.cancel();
     const digest = sha256Digest(body);
-    const served = res.headers.get('docker-content-digest');
-    if (served?.startsWith('sha256:') && served !== digest) {
-      throw new RegistryError(
-        `${this.host} stored manifest ${repository}:${ref} as ${served}, expected ${digest}`,
-        res.status,
-      );
-    }
+    await this.call(
+      {
+        repository,
+        method: 'PUT',
+        url: this.url(repository, 'manifests', ref),
+        what: `push manifest ${repository}:${ref}`,
+        headers: { 'content-type': mediaType },
+        body,
+      },
+      async (res) => {
+        await this.expect(res, [200, 201], 'push manifest', repository, ref);
+        await res.body?.cancel();
+        const served = res.headers.get('docker-content-digest');
+        if (served?.startsWith('sha256:') && served !== digest) {
+          throw new RegistryError(
+            `${this.host} stored manifest ${repository}:${ref} as ${served}, expected ${digest}`,
+            res.status,
+          );
+        }
+      },
+    );
     return digest;
   }
 
   async blobExists(repository: string, digest: string): Promise<boolean> {
-    const res = await this.request({
-      repository,
-      method: 'HEAD',
-      url: this.url(repository, 'blobs', digest),
-      what: `look up blob ${repository}@${digest}`,
-      follow: true,
-    });
-    if (res.status === 404) return false;
-    await this.expect(res, [200], 'look up blob', repository, digest);
-    return true;
+    return this.call(
+      {
+        repository,
+        method: 'HEAD',
+        url: this.url(repository, 'blobs', digest),
+        what: `look up blob ${repository}@${digest}`,
+        follow: true,
+      },
+      async (res) => {
+        if (res.status === 404) return false;
+        await this.expect(res, [200], 'look up blob', repository, digest);
+        return true;
+      },
+    );
   }
 
-  /** Uploads a blob unless the registry already holds it (POST, then one monolithic PUT). */
+  /**
+   * Uploads a blob unless the registry already holds it: POST, then one monolithic PUT. The two are
+   * one unit in the retry loop: a failed PUT may have spent the upload session, so each attempt
+   * starts a new session. The registry's answer must name the digest we computed.
+   */
   async uploadBlob(repository: string, data: Buffer): Promise<{ digest: string; size: number }> {
     const digest = sha256Digest(data);
     const result = { digest, size: data.length };
@@ -222,8 +261,7 @@ export class RegistryClient {
       this.log.debug(`${this.host}/${repository}: blob ${digest} already present`);
       return result;
     }
-    // POST and PUT are one unit: a failed PUT may have spent the upload session, so retry both.
-    await this.withRetry(async () => {
+    await this.withRetry(`upload blob ${digest} to ${repository}`, async () => {
       const start = await this.send({
         repository,
         method: 'POST',
@@ -249,64 +287,93 @@ export class RegistryClient {
       });
       await this.expect(put, [201, 204], 'upload blob to', repository, digest);
       await put.body?.cancel();
+      const stored = put.headers.get('docker-content-digest');
+      if (stored?.startsWith('sha256:') && stored !== digest) {
+        throw new RegistryError(
+          `${this.host} stored blob ${digest} of ${repository} as ${stored}`,
+          put.status,
+        );
+      }
     });
     return result;
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    const res = await this.request({
-      repository,
-      method: 'GET',
-      url: this.url(repository, 'blobs', digest),
-      what: `read blob ${repository}@${digest}`,
-      follow: true,
-    });
-    if (res.status === 404) {
-      await res.body?.cancel();
-      throw new RegistryError(`${this.host} has no blob ${digest} in repository ${repository} (404)`, 404);
-    }
-    await this.expect(res, [200], 'read blob', repository, digest);
-    const data = Buffer.from(await res.arrayBuffer());
-    if (digest.startsWith('sha256:') && sha256Digest(data) !== digest) {
-      throw new RegistryError(
-        `${this.host} served blob ${repository}@${digest} with other content`,
-        res.status,
-      );
-    }
-    return data;
+    return this.call(
+      {
+        repository,
+        method: 'GET',
+        url: this.url(repository, 'blobs', digest),
+        what: `read blob ${repository}@${digest}`,
+        follow: true,
+      },
+      async (res) => {
+        if (res.status === 404) {
+          await res.body?.cancel();
+          throw new RegistryError(
+            `${this.host} has no blob ${digest} in repository ${repository} (404)`,
+            404,
+          );
+        }
+        await this.expect(res, [200], 'read blob', repository, digest);
+        // Read inside the retry: a connection cut in the middle of the body is one more attempt.
+        const data = Buffer.from(await res.arrayBuffer());
+        if (digest.startsWith('sha256:') && sha256Digest(data) !== digest) {
+          throw new RegistryError(
+            `${this.host} served blob ${repository}@${digest} with other content`,
+            res.status,
+          );
+        }
+        return data;
+      },
+    );
   }
 
   private url(repository: string, kind: 'manifests' | 'blobs', ref: string): string {
     return `${this.base}/v2/${repository}/${kind}/${encodeURIComponent(ref)}`;
   }
 
-  private request(call: Call): Promise<Response> {
-    return this.withRetry(() => this.send(call));
+  /** One request and the reading of its answer, retried together. */
+  private call<T>(call: Call, read: (res: Response) => Promise<T>): Promise<T> {
+    return this.withRetry(call.what, async () => read(await this.send(call)));
   }
 
-  private withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Retries 5xx/429/408 and network failures (before or during the body) with full-jitter backoff,
+   * waiting at least what a Retry-After asks, within a count and a time budget. The final error
+   * names the registry and the operation.
+   */
+  private withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const attempts = this.options.retry?.attempts ?? 4;
-    return retry(fn, {
-      attempts,
-      baseMs: this.options.retry?.baseMs ?? 500,
-      capMs: this.options.retry?.capMs ?? 10_000,
-      sleep: this.options.retry?.sleep,
-      retryable: (error) => error instanceof RetryableStatus || isTransientNetworkError(error),
-      onRetry: (error, attempt, delay) =>
-        this.log.warning(
-          `${this.host}: attempt ${attempt}/${attempts} failed (${describe(error)}); retrying in ${delay} ms`,
-        ),
-    }).catch((error: unknown) => {
+    let made = 0;
+    return retry(
+      () => {
+        made++;
+        return fn();
+      },
+      {
+        attempts,
+        baseMs: this.options.retry?.baseMs ?? 500,
+        capMs: this.options.retry?.capMs ?? 10_000,
+        budgetMs: this.options.retry?.budgetMs ?? 45_000,
+        sleep: this.options.retry?.sleep,
+        retryable: (error) => error instanceof RetryableStatus || isTransientNetworkError(error),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfterMs : undefined),
+        onRetry: (error, attempt, delay) =>
+          this.log.warning(
+            `${this.host}: ${what}: attempt ${attempt}/${attempts} failed (${describe(error)}); retrying in ${delay} ms`,
+          ),
+      },
+    ).catch((error: unknown) => {
+      const tries = `after ${made} attempt${made === 1 ? '' : 's'}`;
       if (error instanceof RetryableStatus) {
-        throw new RegistryError(
-          `${this.host} kept failing: ${error.detail} (after ${attempts} attempts)`,
-          error.status,
-        );
+        throw new RegistryError(`Registry ${this.host}: cannot ${error.detail} (${tries})`, error.status);
       }
       if (isTransientNetworkError(error)) {
-        throw new UserError(`Cannot reach registry ${this.host} (${this.base}): ${describe(error)}`, {
-          cause: error,
-        });
+        throw new UserError(
+          `Cannot reach registry ${this.host} (${this.base}) to ${what}: ${describe(error)} (${tries})`,
+          { cause: error },
+        );
       }
       throw error;
     });
@@ -324,8 +391,9 @@ export class RegistryClient {
       }
     }
     if (isRetryableStatus(res.status)) {
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       const detail = `${call.what}: ${res.status} ${res.statusText}${await errorCodes(res)}`;
-      throw new RetryableStatus(res.status, detail);
+      throw new RetryableStatus(res.status, detail, retryAfter);
     }
     return res;
   }
@@ -397,7 +465,12 @@ export class RegistryClient {
     }
     const res = await httpFetch(url, { headers, signal: AbortSignal.timeout(60_000) });
     if (isRetryableStatus(res.status)) {
-      throw new RetryableStatus(res.status, `token from ${url.origin}: ${res.status} ${res.statusText}`);
+      await res.body?.cancel();
+      throw new RetryableStatus(
+        res.status,
+        `get a token from ${url.origin}: ${res.status} ${res.statusText}`,
+        parseRetryAfter(res.headers.get('retry-after')),
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();

@@ -359,3 +359,92 @@ describe('tags list', () => {
     expect(await client.tags('missing')).toEqual([]);
   });
 });
+
+describe('RegistryClient under faults', () => {
+  it('waits what Retry-After asks (seconds), not less', async () => {
+    let calls = 0;
+    const registry = await fake(() => {
+      calls++;
+      if (calls === 1) return { status: 429, headers: { 'retry-after': '3' } };
+      return { status: 200, headers: { 'docker-content-digest': 'sha256:abc' } };
+    });
+    const waits: number[] = [];
+    const client = new RegistryClient(registry.host, undefined, {
+      retry: { baseMs: 1, capMs: 2, sleep: async (ms) => void waits.push(ms) },
+    });
+    expect(await client.manifestDigest('app', '1')).toBe('sha256:abc');
+    expect(waits).toEqual([3000]);
+  });
+
+  it('gives up at once when Retry-After asks for more than the time budget', async () => {
+    const registry = await fake(() => ({ status: 503, headers: { 'retry-after': '120' } }));
+    const waits: number[] = [];
+    const error = await new RegistryClient(registry.host, undefined, {
+      retry: { baseMs: 1, budgetMs: 60_000, sleep: async (ms) => void waits.push(ms) },
+    })
+      .manifestDigest('app', '1')
+      .catch((e: unknown) => e);
+    expect(waits).toEqual([]);
+    expect(registry.seen).toHaveLength(1);
+    expect((error as Error).message).toBe(
+      `Registry ${registry.host}: cannot look up app:1: 503 Service Unavailable (after 1 attempt)`,
+    );
+  });
+
+  it('reads a body cut off mid-way again, and names host and operation when it keeps failing', async () => {
+    const data = Buffer.alloc(64 * 1024, 7);
+    let cut = 2;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(data.length) });
+      if (cut-- > 0) {
+        res.write(data.subarray(0, 1000), () => res.destroy());
+        return;
+      }
+      res.end(data);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const digest = sha256Digest(data);
+    expect((await new RegistryClient(host, undefined, fast).getBlob('app', digest)).equals(data)).toBe(true);
+    cut = 10;
+    const error = await new RegistryClient(host, undefined, { retry: { attempts: 3, baseMs: 1 } })
+      .getBlob('app', digest)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Cannot reach registry ${host} \\(http://${host}\\) to read blob app@${digest}: terminated .* \\(after 3 attempts\\)$`,
+      ),
+    );
+  });
+
+  it('starts a new upload session when the PUT of a blob fails', async () => {
+    let puts = 0;
+    let session = 0;
+    const registry = await fake((req) => {
+      if (req.method === 'HEAD') return { status: 404 };
+      if (req.method === 'POST')
+        return { status: 202, headers: { location: `/v2/app/blobs/uploads/s${++session}` } };
+      return puts++ === 0 ? { status: 503 } : { status: 201 };
+    });
+    await new RegistryClient(registry.host, undefined, fast).uploadBlob('app', Buffer.from('x'));
+    expect(registry.seen.map((s) => `${s.method} ${s.url.replace(/\?.*/, '')}`)).toEqual([
+      `HEAD /v2/app/blobs/${encodeURIComponent(sha256Digest(Buffer.from('x')))}`,
+      'POST /v2/app/blobs/uploads/',
+      'PUT /v2/app/blobs/uploads/s1',
+      'POST /v2/app/blobs/uploads/',
+      'PUT /v2/app/blobs/uploads/s2',
+    ]);
+  });
+
+  it('refuses an upload the registry stored under another digest', async () => {
+    const registry = await fake((req) => {
+      if (req.method === 'HEAD') return { status: 404 };
+      if (req.method === 'POST') return { status: 202, headers: { location: '/v2/app/blobs/uploads/s' } };
+      return { status: 201, headers: { 'docker-content-digest': `sha256:${'0'.repeat(64)}` } };
+    });
+    await expect(
+      new RegistryClient(registry.host, undefined, fast).uploadBlob('app', Buffer.from('x')),
+    ).rejects.toThrow(/stored blob sha256:\w+ of app as sha256:0{64}/);
+  });
+});
