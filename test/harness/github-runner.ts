@@ -16,6 +16,11 @@ export interface GitHubRunOptions {
   timeoutMs?: number;
   /** The Node.js binary running the bundle (default: Node 24, the runner's `node24`). */
   node?: string;
+  /**
+   * On abort, the step and every program it started get SIGKILL at once, as when a runner dies
+   * or a job is cancelled hard: nothing runs a clean-up.
+   */
+  kill?: AbortSignal;
 }
 
 export interface GitHubRunResult {
@@ -129,6 +134,7 @@ export async function runAsGitHub(
       cwd: workspace,
       env,
       timeoutMs: options.timeoutMs ?? 120_000,
+      kill: options.kill,
     });
     return {
       code,
@@ -191,13 +197,22 @@ function commitTimeOf(dir: string): string | undefined {
 function run(
   file: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; kill?: AbortSignal },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that a kill reaches the programs the step started too.
+      detached: options.kill !== undefined,
+    });
+    options.kill?.addEventListener('abort', () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planBuildah } from '../../../src/core/image/builders/buildah.ts';
 import type { BuildRequest } from '../../../src/core/image/builders/builder.ts';
 import { dockerEnvironment, planDocker, seedPrivateConfig } from '../../../src/core/image/builders/docker.ts';
+import { isTransientPushFailure } from '../../../src/core/image/builders/push-retry.ts';
 import { type Logger, silentLogger } from '../../../src/core/log.ts';
 import { exec } from '../../../src/core/util/exec.ts';
 
@@ -59,8 +60,8 @@ describe('planBuildah', () => {
     expect(plan.removeManifest).toBeUndefined();
     expect(plan.build.args.at(-1)).toBe('/ws/app');
     expect(plan.push.map((c) => c.args)).toEqual([
-      ['push', '--tls-verify=false', primary, `docker://${primary}`],
-      ['push', '--tls-verify=false', second, `docker://${second}`],
+      ['push', '--retry', '2', '--retry-delay', '2s', '--tls-verify=false', primary, `docker://${primary}`],
+      ['push', '--retry', '2', '--retry-delay', '2s', '--tls-verify=false', second, `docker://${second}`],
     ]);
   });
 
@@ -296,5 +297,57 @@ describe('exec displayArgs', () => {
     });
     expect(debug).toEqual(['$ echo --build-arg TOKEN=***']);
     expect(info).toEqual(['--build-arg TOKEN=hunter2']);
+  });
+});
+
+describe('isTransientPushFailure: which failed pushes are pushed again', () => {
+  const cases: [string, string, RegExp | undefined, boolean][] = [
+    [
+      'buildah, 503 on blob upload start',
+      'Error: writing blob: initiating layer upload to /v2/app/blobs/uploads/ in 127.0.0.1:5000: received unexpected HTTP status: 503 Service Unavailable',
+      undefined,
+      true,
+    ],
+    [
+      'buildah, 429 on manifest',
+      'Error: writing manifest: uploading manifest 1 to 127.0.0.1:5000/app: too many requests to registry',
+      undefined,
+      true,
+    ],
+    [
+      'buildah, connection cut mid-blob',
+      'Error: writing blob: Patch "http://127.0.0.1:5000/v2/app/blobs/uploads/x": write tcp 127.0.0.1:1->127.0.0.1:5000: write: connection reset by peer',
+      undefined,
+      true,
+    ],
+    [
+      'refused credentials',
+      'Error: writing blob: initiating layer upload: authentication required',
+      undefined,
+      false,
+    ],
+    [
+      'denied',
+      'Error: writing manifest: denied: requested access to the resource is denied',
+      undefined,
+      false,
+    ],
+    ['docker push, 502', 'received unexpected HTTP status: 502 Bad Gateway', undefined, true],
+    [
+      'buildx: the push failed with 503',
+      'ERROR: failed to solve: failed to push 127.0.0.1:5000/app:1: unexpected status from PUT request: 503 Service Unavailable',
+      /push/i,
+      true,
+    ],
+    [
+      'buildx: a RUN step got a 503 (a build failure, not a push failure)',
+      'ERROR: failed to solve: process "/bin/sh -c curl -f http://x" did not complete successfully: exit code: 22\ncurl: (22) The requested URL returned error: 503',
+      /push/i,
+      false,
+    ],
+    ['a Dockerfile error', 'Error: building at STEP "RUN false": exit status 1', undefined, false],
+  ];
+  it.each(cases)('%s', (_name, output, phase, expected) => {
+    expect(isTransientPushFailure(output, phase)).toBe(expected);
   });
 });

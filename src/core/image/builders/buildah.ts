@@ -10,6 +10,7 @@ import {
 import { ExecError, exec } from '../../util/exec.ts';
 import type { Builder, BuildRequest } from './builder.ts';
 import { type Command, CommandLine } from './command.ts';
+import { retryPush } from './push-retry.ts';
 
 /** What a buildah build runs, in order. */
 export interface BuildahPlan {
@@ -47,7 +48,10 @@ export const buildah: Builder = {
     await request.log.group('buildah build', () => run(plan.build));
     if (plan.push.length === 0) return;
     await request.log.group('buildah push', async () => {
-      for (const push of plan.push) await run(push);
+      for (const push of plan.push) {
+        const to = push.args.at(-1)!.replace(/^docker:\/\//, '');
+        await retryPush(() => run(push), { what: `buildah push ${to}`, log: request.log });
+      }
     });
   },
 };
@@ -100,7 +104,18 @@ export function planBuildah(request: BuildRequest, user: AuthConfig = {}): Build
     for (const ref of request.references) {
       const push = multiPlatform
         ? new CommandLine('manifest', 'push', '--all', ...auth, ...tls, primary, `docker://${ref}`)
-        : new CommandLine('push', ...auth, ...tls, ref, `docker://${ref}`);
+        : // buildah's own retry covers dropped connections; retryPush covers 5xx and throttling.
+          new CommandLine(
+            'push',
+            '--retry',
+            '2',
+            '--retry-delay',
+            '2s',
+            ...auth,
+            ...tls,
+            ref,
+            `docker://${ref}`,
+          );
       plan.push.push(push.command());
     }
   }

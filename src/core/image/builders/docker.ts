@@ -13,6 +13,7 @@ import {
 import { ExecError, exec } from '../../util/exec.ts';
 import type { Builder, BuildRequest } from './builder.ts';
 import { type Command, CommandLine } from './command.ts';
+import { retryPush } from './push-retry.ts';
 
 /** What a docker build runs, in order. */
 export interface DockerPlan {
@@ -56,7 +57,17 @@ export const docker: Builder = {
     for (const file of plan.secretFiles) await writePrivateFile(file.path, file.value);
     if (plan.login) await run(plan.login, { ...request.log, info: request.log.debug });
     if (buildx) {
-      await request.log.group('docker buildx build', () => run(plan.build));
+      // buildx pushes while it builds: a push that failed for a transient reason runs the build
+      // again, which its cache makes a push only.
+      await request.log.group('docker buildx build', () =>
+        request.push
+          ? retryPush(() => run(plan.build), {
+              what: `docker buildx build --push ${request.references[0]}`,
+              log: request.log,
+              phase: /push/i,
+            })
+          : run(plan.build),
+      );
       return;
     }
     await request.log.group('docker build', async () => {
@@ -80,7 +91,10 @@ export const docker: Builder = {
     });
     if (plan.push.length === 0) return;
     await request.log.group('docker push', async () => {
-      for (const push of plan.push) await run(push);
+      for (const push of plan.push) {
+        if (push.args[0] !== 'push') await run(push);
+        else await retryPush(() => run(push), { what: `docker push ${push.args[1]}`, log: request.log });
+      }
     });
   },
 };
