@@ -5,6 +5,7 @@
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type ExecResult, exec } from '../util/exec.ts';
+import { retry } from '../util/retry.ts';
 
 // File names come out as UTF-8, never octal-escaped (`-z` output is raw anyway; diffs are read by people).
 const QUOTE_PATH_OFF = ['-c', 'core.quotePath=off'];
@@ -59,4 +60,70 @@ export function gitMessage(result: ExecResult): string {
     .filter((l) => l && !l.startsWith('hint:'));
   const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
   return (fatal.length ? fatal : lines).slice(-3).join(' / ') || `exit code ${result.code}`;
+}
+
+/**
+ * Git failures a later attempt may not see: the connection dropped or timed out, the server
+ * answered 5xx/429, the transfer was cut. Refusals (auth, missing repository, hooks) are not.
+ */
+const TRANSIENT =
+  /RPC failed|early EOF|remote end hung up unexpectedly|unexpected disconnect|connection reset|connection refused|connection timed out|operation timed out|failed to connect|could not resolve host|empty reply from server|transfer closed|returned error: (5\d\d|429)|\b(50[0234]|429)\b.*(error|status)|index-pack failed|bad pack header|not cleanly closed|recv failure|send failure|gnutls|SSL_ERROR/i;
+const REFUSED =
+  /authentication failed|returned error: (401|403|404)|not found|permission denied|could not read Username/i;
+
+export function isTransientGitFailure(result: ExecResult): boolean {
+  return result.code !== 0 && TRANSIENT.test(result.stderr) && !REFUSED.test(result.stderr);
+}
+
+/** The server's own words in git's stderr (`remote:` lines), without its progress chatter. */
+export function serverMessage(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.replace(/\r.*$/, '').trimEnd())
+    .filter((line) => /^remote:\s*\S/.test(line))
+    .filter(
+      (line) =>
+        !/^remote:\s*(Enumerating|Counting|Compressing|Resolving deltas|Total \d|Processing)/.test(line),
+    );
+}
+
+/**
+ * Runs one git network operation (clone, fetch, ls-remote) again after a transient failure: up to
+ * 4 attempts, full-jitter backoff from 1 s, no attempt started after 45 s. Returns the last result.
+ */
+export async function retryTransient(
+  operation: () => Promise<ExecResult>,
+  options: { what: string; log?: Logger; sleep?: (ms: number) => Promise<void>; baseMs?: number },
+): Promise<ExecResult> {
+  let last: ExecResult | undefined;
+  try {
+    return await retry(
+      async () => {
+        last = await operation();
+        if (isTransientGitFailure(last)) throw new TransientGitFailure(last);
+        return last;
+      },
+      {
+        attempts: 4,
+        baseMs: options.baseMs ?? 1000,
+        capMs: 10_000,
+        budgetMs: 45_000,
+        sleep: options.sleep,
+        retryable: (error) => error instanceof TransientGitFailure,
+        onRetry: (error, attempt, delay) =>
+          options.log?.warning(
+            `${options.what}: attempt ${attempt}/4 failed (${gitMessage((error as TransientGitFailure).result)}); retrying in ${delay} ms`,
+          ),
+      },
+    );
+  } catch (error) {
+    if (error instanceof TransientGitFailure) return error.result;
+    throw error;
+  }
+}
+
+class TransientGitFailure extends Error {
+  constructor(readonly result: ExecResult) {
+    super('transient git failure');
+  }
 }

@@ -174,8 +174,9 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
       if (!(error instanceof PushRejected)) throw error;
       if (!error.outcome.retryable || n >= options.maxAttempts) {
         const tries = error.outcome.retryable ? ` after ${n} attempt(s)` : '';
+        const server = error.outcome.server.length ? `\n${error.outcome.server.join('\n')}` : '';
         throw new UserError(
-          `Gave up pushing to '${error.ref}' of ${options.display}${tries}: ${error.outcome.reason}`,
+          `Gave up pushing to '${error.ref}' of ${options.display}${tries}: ${error.outcome.reason}${server}`,
         );
       }
       const delay = backoffDelay(n, base, cap);

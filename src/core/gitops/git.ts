@@ -3,10 +3,10 @@
  * folder, re-pointed at the fresh remote head on every attempt, plus commit and push with porcelain
  * parsing so a rejected push can be told from a real failure.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { Git, gitMessage } from '../git/git.ts';
+import { Git, gitMessage, isTransientGitFailure, retryTransient, serverMessage } from '../git/git.ts';
 import type { Logger } from '../log.ts';
 
 export interface PushRef {
@@ -35,7 +35,14 @@ export function isRetryableRejection(summary: string): boolean {
 
 export type PushOutcome =
   | { ok: true; stderr: string }
-  | { ok: false; retryable: boolean; reason: string; stderr: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      reason: string;
+      stderr: string;
+      /** The server's own explanation (`remote:` lines), e.g. from a pre-receive hook. */
+      server: string[];
+    };
 
 export interface PushOptions {
   /** `--force-with-lease=<ref>:<expected>`; '' = the ref must not exist yet. Only for our own bot branch. */
@@ -73,7 +80,15 @@ export class GitCheckout {
     if (options.branch) args.push('--branch', options.branch);
     args.push('--', options.url, options.dir);
     // Output is kept for the error message, not streamed: a local remote's 'filtering not recognized' is noise.
-    const result = await new Git(process.cwd(), options.env, options.logger).exec(args);
+    const git = new Git(process.cwd(), options.env, options.logger);
+    const result = await retryTransient(
+      async () => {
+        // A clone cut off half-way may leave its folder behind: each attempt starts from nothing.
+        await rm(options.dir, { recursive: true, force: true });
+        return git.exec(args);
+      },
+      { what: `clone ${options.display}`, log: options.logger },
+    );
     if (result.code !== 0) {
       const why = gitMessage(result);
       if (options.branch && /Remote branch .* not found/i.test(why)) {
@@ -81,10 +96,10 @@ export class GitCheckout {
       }
       throw new UserError(`Cannot clone ${options.display}: ${why}`);
     }
-    const git = new Git(options.dir, options.env, options.logger);
-    const symbolic = await git.try(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    const checkout = new Git(options.dir, options.env, options.logger);
+    const symbolic = await checkout.try(['symbolic-ref', '--quiet', '--short', 'HEAD']);
     const branch = options.branch || (symbolic ?? '').trim();
-    const head = await git.try(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    const head = await checkout.try(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
     if (head === undefined || !branch)
       throw new UserError(
         `${options.display} has no commits on ${branch ? `branch '${branch}'` : 'its default branch'}`,
@@ -95,10 +110,10 @@ export class GitCheckout {
       // and commit cost what the cone holds, not what the repository holds (git >= 2.35; older
       // git gets a plain sparse checkout).
       const set = ['sparse-checkout', 'set', '--cone'];
-      sparse = (await git.exec([...set, '--sparse-index', '--', ...options.sparse])).code === 0;
-      if (!sparse) await git.run([...set, '--', ...options.sparse]);
+      sparse = (await checkout.exec([...set, '--sparse-index', '--', ...options.sparse])).code === 0;
+      if (!sparse) await checkout.run([...set, '--', ...options.sparse]);
     }
-    return new GitCheckout(git, branch, head.trim(), options.display, sparse);
+    return new GitCheckout(checkout, branch, head.trim(), options.display, sparse);
   }
 
   get dir(): string {
@@ -108,7 +123,10 @@ export class GitCheckout {
   /** The remote tips of these branches (absent ones are missing from the map). */
   async remoteHeads(branches: string[]): Promise<Map<string, string>> {
     const refs = branches.map((b) => `refs/heads/${b}`);
-    const result = await this.git.exec(['ls-remote', '--heads', 'origin', ...refs]);
+    const result = await retryTransient(() => this.git.exec(['ls-remote', '--heads', 'origin', ...refs]), {
+      what: `read branches of ${this.display}`,
+      log: this.git.log,
+    });
     if (result.code !== 0)
       throw new UserError(`Cannot read branches of ${this.display}: ${gitMessage(result)}`);
     const heads = new Map<string, string>();
@@ -122,14 +140,18 @@ export class GitCheckout {
   /** Fetches a branch tip (shallow) into refs/remotes/origin/<branch>; returns its commit. */
   async fetch(branch: string, depth = 1): Promise<string> {
     const ref = `refs/remotes/origin/${branch}`;
-    const result = await this.git.exec([
-      'fetch',
-      '--quiet',
-      `--depth=${depth}`,
-      '--no-tags',
-      'origin',
-      `+refs/heads/${branch}:${ref}`,
-    ]);
+    const result = await retryTransient(
+      () =>
+        this.git.exec([
+          'fetch',
+          '--quiet',
+          `--depth=${depth}`,
+          '--no-tags',
+          'origin',
+          `+refs/heads/${branch}:${ref}`,
+        ]),
+      { what: `fetch '${branch}' from ${this.display}`, log: this.git.log },
+    );
     if (result.code !== 0)
       throw new UserError(`Cannot fetch '${branch}' from ${this.display}: ${gitMessage(result)}`);
     return (await this.git.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
@@ -207,7 +229,11 @@ export class GitCheckout {
     return (await this.git.run(['rev-parse', 'HEAD'])).trim();
   }
 
-  /** Pushes a commit to a remote ref without force (or with a lease on our own branch). */
+  /**
+   * Pushes a commit to a remote ref without force (or with a lease on our own branch). A push whose
+   * connection dropped may still have landed: the remote ref is read back, and the push counts as
+   * done when it holds our commit, so a retry never lands a second commit.
+   */
   async push(commit: string, remoteRef: string, options: PushOptions = {}): Promise<PushOutcome> {
     const args = ['push', '--porcelain', '--no-verify'];
     if (options.lease !== undefined) args.push(`--force-with-lease=${remoteRef}:${options.lease}`);
@@ -216,14 +242,27 @@ export class GitCheckout {
     const result = await this.git.exec(args);
     const refs = parsePorcelain(result.stdout);
     const rejected = refs.find((r) => r.flag === '!');
+    const server = serverMessage(result.stderr);
     if (result.code === 0 && !rejected) return { ok: true, stderr: result.stderr };
-    if (rejected)
-      return {
-        ok: false,
-        retryable: isRetryableRejection(rejected.summary),
-        reason: rejected.summary,
-        stderr: result.stderr,
-      };
-    return { ok: false, retryable: false, reason: gitMessage(result), stderr: result.stderr };
+    const retryable = rejected ? isRetryableRejection(rejected.summary) : isTransientGitFailure(result);
+    const reason = rejected ? rejected.summary : gitMessage(result);
+    // A dropped answer reads as a failure (git even reports "failed to update ref") although the
+    // server may have taken the push: read the ref back before trying again.
+    if (retryable && (await this.holds(remoteRef, commit))) {
+      this.git.log?.warning(
+        `push to ${remoteRef} of ${this.display} failed (${reason}), but the branch holds ${commit.slice(0, 12)}: done`,
+      );
+      return { ok: true, stderr: result.stderr };
+    }
+    return { ok: false, retryable, reason, stderr: result.stderr, server };
+  }
+
+  /** Whether the remote ref points at `commit` now (false when that cannot be read). */
+  private async holds(remoteRef: string, commit: string): Promise<boolean> {
+    const branch = remoteRef.replace(/^refs\/heads\//, '');
+    return this.remoteHeads([branch]).then(
+      (heads) => heads.get(branch) === commit,
+      () => false,
+    );
   }
 }
