@@ -43,6 +43,12 @@ const user = 'demo';
 const password = randomBytes(18).toString('base64url');
 const started = performance.now();
 
+// The demo runs its own registry and buildah: variables meant for the user's own container setup
+// must not steer them (docker-registry reads every REGISTRY_* variable as its configuration).
+for (const key of Object.keys(process.env)) {
+  if (/^(REGISTRY_|DOCKER_|BUILDAH_)/.test(key)) delete process.env[key];
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Output
 

@@ -15,9 +15,9 @@ import { copyImage } from '../../src/core/registry/copy.ts';
 import { userLogin } from '../../src/core/registry/docker-config.ts';
 import { isLoopbackHost } from '../../src/core/registry/hosts.ts';
 import { resolveRegistry } from '../../src/core/registry/target.ts';
+import { childEnv } from '../../src/core/util/env.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { DryRunChecks, uncheckedTarget } from '../shared/dry-run.ts';
-import { childEnv } from '../shared/env.ts';
 import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
@@ -198,7 +198,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
         : undefined,
     insecure: isLoopbackHost(primary.host),
     workDir: context.tempDir,
-    env: childEnv(process.env),
+    env: childEnv(process.env, builder.meantEnv),
     log,
   };
   log.info(`${builder.name}: building ${primaryRefs.join(', ')}${push ? ' and pushing' : ''}`);

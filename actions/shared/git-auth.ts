@@ -6,8 +6,8 @@
 import type { RunContext } from '../../src/core/context.ts';
 import { type GitAuth, gitEnv } from '../../src/core/git/env.ts';
 import type { Logger } from '../../src/core/log.ts';
+import { childEnv } from '../../src/core/util/env.ts';
 import type { RunArgs } from '../../src/definition.ts';
-import { childEnv } from './env.ts';
 
 /** Token shapes GitHub issues (installation, personal, OAuth, user-to-server, fine-grained). */
 const PLATFORM_TOKEN = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { actions } from '../../actions/index.ts';
 import { generateTags } from '../../src/core/image/tags.ts';
+import { HOSTILE_ENV } from '../harness/hostile-env.ts';
 import { freePort, makeTempDir, removeDir, startDaemon, waitUntil } from '../harness/process.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -545,10 +546,10 @@ describe('examples/separate-gitops', () => {
 // npm run demo (the quick start of the README)
 
 describe('npm run demo', () => {
-  it('runs the golden path on examples/my-app and leaves nothing behind', async () => {
+  it('runs the golden path on examples/my-app and leaves nothing behind, REGISTRY_*/DOCKER_*/BUILDAH_* set to nonsense', async () => {
     const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs')], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, ...HOSTILE_ENV, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -247,8 +247,10 @@ export class GitCheckout {
     const retryable = rejected ? isRetryableRejection(rejected.summary) : isTransientGitFailure(result);
     const reason = rejected ? rejected.summary : gitMessage(result);
     // A dropped answer reads as a failure (git even reports "failed to update ref") although the
-    // server may have taken the push: read the ref back before trying again.
-    if (retryable && (await this.holds(remoteRef, commit))) {
+    // server may have taken the push: read the ref back before trying again. A branch that moved
+    // (fetch first, non-fast-forward, stale info) was refused before anything changed.
+    const refusedBefore = rejected && /\((fetch first|non-fast-forward|stale info)\)/.test(rejected.summary);
+    if (retryable && !refusedBefore && (await this.holds(remoteRef, commit))) {
       this.git.log?.warning(
         `push to ${remoteRef} of ${this.display} failed (${reason}), but the branch holds ${commit.slice(0, 12)}: done`,
       );

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from '../log.ts';
+import { childEnv } from './env.ts';
 
 export interface ExecOptions {
   cwd?: string;
+  /** Default: this process's environment, scrubbed (see childEnv). */
   env?: NodeJS.ProcessEnv;
   /** Written to the child's stdin, then closed. The way secrets reach a program: never argv. */
   input?: string | Buffer;
@@ -41,7 +43,7 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? childEnv(process.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
     });

@@ -31,6 +31,9 @@ export interface BuildahPlan {
  */
 export const buildah: Builder = {
   name: 'buildah',
+  // Isolation is the runner's to choose (chroot in unprivileged containers); the user's logins
+  // seed our auth file.
+  meantEnv: ['BUILDAH_ISOLATION', 'REGISTRY_AUTH_FILE'],
   async build(request) {
     const plan = planBuildah(request, request.login ? await userAuth(request) : {});
     if (plan.authFile) await writeAuthFile(plan.authFile.path, plan.authFile.config);

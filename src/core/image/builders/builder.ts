@@ -39,8 +39,9 @@ export interface BuildRequest {
   /** Scratch folder for the builder's own config (auth files); removed by the caller. */
   workDir: string;
   /**
-   * The environment of the user's step: the programs inherit it, and the user's own registry
-   * logins and docker/buildx setup are found from it (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, …).
+   * The environment of the user's step, scrubbed to the builder's `meantEnv`: the programs inherit
+   * it, and the user's own registry logins and docker/buildx setup are found from it
+   * (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, …).
    */
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -48,6 +49,11 @@ export interface BuildRequest {
 
 export interface Builder {
   readonly name: 'docker' | 'buildah';
+  /**
+   * The `REGISTRY_*`/`DOCKER_*`/`BUILDAH_*` variables of the user's environment this builder
+   * honours; every other one is kept from it (see childEnv).
+   */
+  readonly meantEnv: readonly string[];
   /** Builds, and pushes every reference when `push` is set. */
   build(request: BuildRequest): Promise<void>;
 }

@@ -42,6 +42,8 @@ export interface DockerEnvironment {
  */
 export const docker: Builder = {
   name: 'docker',
+  // Which daemon, over which TLS, with which config and context: the runner's setup.
+  meantEnv: ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'],
   async build(request) {
     const { env, configDir, userConfigDir } = dockerEnvironment(request);
     if (configDir) await seedPrivateConfig(configDir, userConfigDir, request.login!.host);

@@ -1,3 +1,4 @@
+import { childEnv } from '../../util/env.ts';
 import { exec } from '../../util/exec.ts';
 import { buildah } from './buildah.ts';
 import type { Builder } from './builder.ts';
@@ -13,6 +14,7 @@ export async function selectBuilder(choice: 'auto' | 'docker' | 'buildah'): Prom
 async function dockerDaemonAnswers(): Promise<boolean> {
   try {
     const { code } = await exec('docker', ['version', '--format', '{{.Server.Version}}'], {
+      env: childEnv(process.env, docker.meantEnv),
       allowFailure: true,
     });
     return code === 0;
