@@ -246,11 +246,12 @@ export class GitCheckout {
     if (result.code === 0 && !rejected) return { ok: true, stderr: result.stderr };
     const retryable = rejected ? isRetryableRejection(rejected.summary) : isTransientGitFailure(result);
     const reason = rejected ? rejected.summary : gitMessage(result);
-    // A dropped answer reads as a failure (git even reports "failed to update ref") although the
-    // server may have taken the push: read the ref back before trying again. A branch that moved
-    // (fetch first, non-fast-forward, stale info) was refused before anything changed.
-    const refusedBefore = rejected && /\((fetch first|non-fast-forward|stale info)\)/.test(rejected.summary);
-    if (retryable && !refusedBefore && (await this.holds(remoteRef, commit))) {
+    // The server may have taken a push whose answer was lost: curl then replays the request on a
+    // fresh connection, and the replay is refused with "cannot lock ref"/"failed to update ref". So
+    // the ref is read back before any retry, except after a refusal that changed nothing for sure
+    // (the branch moved: fetch first, non-fast-forward, stale info).
+    const movedBefore = rejected && /\((fetch first|non-fast-forward|stale info)\)/.test(rejected.summary);
+    if (retryable && !movedBefore && (await this.holds(remoteRef, commit))) {
       this.git.log?.warning(
         `push to ${remoteRef} of ${this.display} failed (${reason}), but the branch holds ${commit.slice(0, 12)}: done`,
       );
