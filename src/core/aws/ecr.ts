@@ -99,18 +99,19 @@ export class Ecr {
 
   private client(): Promise<{ mod: EcrModule; client: ECRClient }> {
     // Loaded on first use so that bundles (and runs) without AWS never pay for the SDK.
-    this.sdk ??= Promise.all([import('@aws-sdk/client-ecr'), awsRequestHandler(process.env, AWS_TIMEOUTS)]).then(
-      ([mod, requestHandler]) => ({
-        mod,
-        client: new mod.ECRClient({
-          region: this.options.region,
-          credentials: this.options.credentials,
-          // Ours is the only retry loop: the SDK's would also retry LimitExceeded, a quota.
-          maxAttempts: 1,
-          requestHandler: requestHandler ?? AWS_TIMEOUTS,
-        }),
+    this.sdk ??= Promise.all([
+      import('@aws-sdk/client-ecr'),
+      awsRequestHandler(process.env, AWS_TIMEOUTS),
+    ]).then(([mod, requestHandler]) => ({
+      mod,
+      client: new mod.ECRClient({
+        region: this.options.region,
+        credentials: this.options.credentials,
+        // Ours is the only retry loop: the SDK's would also retry LimitExceeded, a quota.
+        maxAttempts: 1,
+        requestHandler: requestHandler ?? AWS_TIMEOUTS,
       }),
-    );
+    }));
     return this.sdk;
   }
 

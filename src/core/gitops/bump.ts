@@ -151,7 +151,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
           files: result.files.map((path) => ({ path, text: plan.outputs.get(path)! })),
           author: options.author,
         });
-        if (!outcome.ok) throw new PushRejected({ ...outcome, stderr: '' }, target);
+        if (!outcome.ok) throw new PushRejected({ ...outcome, stderr: '', server: [] }, target);
         return withDiff({ ...result, changed: true, commit: outcome.oid });
       }
       const outcome = await repo.push(commit, `refs/heads/${target}`);

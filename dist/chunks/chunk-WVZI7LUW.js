@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as e}from"./chunk-VOR7QBT2.js";var s={"flux-check":{description:"Check the Flux configuration against what this step produces (ImagePolicy filterTags and order, HelmRelease/OCIRepository ranges and sources, setter markers): `warn` annotates each finding, `fail` also stops before anything is pushed or committed, `off` skips the check.",options:e,default:"warn"}};export{s as a};
