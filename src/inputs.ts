@@ -1,4 +1,5 @@
 import { InputError } from './core/errors.ts';
+import { parseList } from './core/util/list.ts';
 import type { ActionDefinition, InputSpec, Inputs } from './definition.ts';
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -52,11 +53,4 @@ function parseValue(name: string, spec: InputSpec, text: string): unknown {
       return value;
     }
   }
-}
-
-/** One item per line; commas also separate unless items are whole lines. Blank items are dropped. */
-export function parseList(text: string, multiline: boolean): string[] {
-  const lines = text.split(/\r?\n/);
-  const items = multiline ? lines : lines.flatMap((line) => line.split(','));
-  return items.map((item) => item.trim()).filter((item) => item !== '' && !item.startsWith('#'));
 }

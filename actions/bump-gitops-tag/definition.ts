@@ -1,3 +1,4 @@
+import { BUMP_FILES_INPUT } from '../../src/core/gitops/bump-defaults.ts';
 import type { ActionDefinition } from '../../src/definition.ts';
 import { fluxCheckInput } from '../shared/flux-input.ts';
 import { dryRunInput } from '../shared/registry-inputs.ts';
@@ -32,9 +33,9 @@ export const definition = {
       description:
         "Globs of the YAML files to search and edit, one per line (`!` excludes). Only their folders (and those folders' parents) are checked out.",
       type: 'list',
-      // Whole lines: a comma belongs to a brace glob (`deploy/{staging,prod}/**/*.yaml`).
-      multiline: true,
-      default: 'deploy/**/*.yaml',
+      // One definition with the loop guard, which reads bump steps by the same rule and default.
+      multiline: BUMP_FILES_INPUT.multiline,
+      default: BUMP_FILES_INPUT.default,
     },
     image: {
       description:

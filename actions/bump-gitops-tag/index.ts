@@ -7,7 +7,8 @@ import type { SourceFile } from '../../src/core/flux/objects.ts';
 import { findingText } from '../../src/core/flux/report.ts';
 import { GitLabApi } from '../../src/core/gitlab/api.ts';
 import { GitHubApiCommitter, GitLabApiCommitter } from '../../src/core/gitops/api-commit.ts';
-import { type BumpResult, bumpGitopsTag, commitMessage } from '../../src/core/gitops/bump.ts';
+import { type BumpResult, bumpGitopsTag } from '../../src/core/gitops/bump.ts';
+import { commitMessage } from '../../src/core/gitops/bump-defaults.ts';
 import { GitHubClient } from '../../src/core/gitops/github-client.ts';
 import {
   imageBaseName,

@@ -5,6 +5,9 @@ import { InputError, setting, UserError } from '../../src/core/errors.ts';
 import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import type { Quantifier } from '../../src/core/glob/rule.ts';
 import type { Logger } from '../../src/core/log.ts';
+import { checkLoops } from '../../src/core/loop-guard/loop-guard.ts';
+import type { RepoView } from '../../src/core/loop-guard/model.ts';
+import { repoView } from '../../src/core/loop-guard/repo-view.ts';
 import { changedFiles, resolveComparison } from '../../src/core/paths/changes.ts';
 import {
   applyFilters,
@@ -14,9 +17,6 @@ import {
 } from '../../src/core/paths/filters.ts';
 import { RepoGit } from '../../src/core/paths/git.ts';
 import type { Dialect } from '../../src/core/paths/glob.ts';
-import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
-import type { RepoView } from '../../src/core/paths/guard/model.ts';
-import { repoView } from '../../src/core/paths/guard/repo-view.ts';
 import { ensureBranch, ensureCommit } from '../../src/core/paths/history.ts';
 import { formatFiles, type ListFormat } from '../../src/core/paths/list-files.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';

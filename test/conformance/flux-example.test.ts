@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanFlux } from '../../src/core/paths/guard/flux.ts';
-import { checkLoops } from '../../src/core/paths/guard/loop-guard.ts';
-import { memoryView } from '../../src/core/paths/guard/repo-view.ts';
+import { scanFlux } from '../../src/core/loop-guard/flux.ts';
+import { checkLoops } from '../../src/core/loop-guard/loop-guard.ts';
+import { memoryView } from '../../src/core/loop-guard/repo-view.ts';
 import { sharedFixture } from './shared-fixtures.ts';
 
 // fluxcd/flux2-kustomize-helm-example (Apache-2.0), read-only.

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { parse } from 'yaml';
-import { normalizeDir } from '../paths/guard/flux.ts';
+import { normalizeDir } from '../loop-guard/flux.ts';
 import { type FluxObjects, label, type SourceFile } from './objects.ts';
 
 const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;

@@ -300,22 +300,6 @@ function report(plan: Plan, logger: Logger): void {
   }
 }
 
-/** The default commit message, the platform skip token when asked for, and the bump trailer. */
-export function commitMessage(options: {
-  image: string;
-  tag: string;
-  custom?: string;
-  skipCi: boolean;
-}): string {
-  const trailer = `GitOps-Bump: ${options.image}:${options.tag}`;
-  if (options.custom?.trim()) {
-    const custom = options.custom.trim();
-    return custom.includes('GitOps-Bump:') ? `${custom}\n` : `${custom}\n\n${trailer}\n`;
-  }
-  const subject = `chore(deploy): update ${options.image} to ${options.tag}${options.skipCi ? ' [skip ci]' : ''}`;
-  return `${subject}\n\n${trailer}\n`;
-}
-
 function pullRequestBody(options: BumpOptions, plan: Plan, target: string): string {
   const rows = plan.changes
     .filter((c) => c.action === 'update' || c.action === 'insert')

@@ -1,9 +1,10 @@
 /** Job-summary Markdown for the change filters and the loop guard. File names are escaped. */
+
+import type { GuardResult } from '../loop-guard/loop-guard.ts';
+import type { Location } from '../loop-guard/model.ts';
 import type { Comparison } from './changes.ts';
 import type { FilterResult } from './filters.ts';
 import type { Dialect } from './glob.ts';
-import type { GuardResult } from './guard/loop-guard.ts';
-import type { Location } from './guard/model.ts';
 
 const SHOWN = 5;
 

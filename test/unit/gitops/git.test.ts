@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gitEnv } from '../../../src/core/git/env.ts';
 import { Git } from '../../../src/core/git/git.ts';
 import { defaultBranch, headRef, headSha, repositoryRoot } from '../../../src/core/git/info.ts';
-import { commitMessage } from '../../../src/core/gitops/bump.ts';
+import { commitMessage } from '../../../src/core/gitops/bump-defaults.ts';
 import { fileMatcher, fixedPrefixes, sparseFolders } from '../../../src/core/gitops/files.ts';
 import { isRetryableRejection, parsePorcelain } from '../../../src/core/gitops/git.ts';
 import { isValidTag, normalizeImageName, parseImageRef } from '../../../src/core/gitops/image-ref.ts';

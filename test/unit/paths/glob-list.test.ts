@@ -3,14 +3,14 @@
  * loop guard's reading of a bump step must agree on every row.
  */
 import { describe, expect, it } from 'vitest';
+import { parseBumpFiles } from '../../../src/core/gitops/bump-defaults.ts';
 import { fileMatcher } from '../../../src/core/gitops/files.ts';
 import { parseGlob, splitGlobs } from '../../../src/core/glob/rule.ts';
+import { bumpWriter } from '../../../src/core/loop-guard/bump-writer.ts';
+import type { Writer } from '../../../src/core/loop-guard/model.ts';
+import { memoryView } from '../../../src/core/loop-guard/repo-view.ts';
 import { compileFilter } from '../../../src/core/paths/filters.ts';
 import { globSamples } from '../../../src/core/paths/glob.ts';
-import { splitList } from '../../../src/core/paths/guard/build-steps.ts';
-import { bumpWriter } from '../../../src/core/paths/guard/bump-writer.ts';
-import type { Writer } from '../../../src/core/paths/guard/model.ts';
-import { memoryView } from '../../../src/core/paths/guard/repo-view.ts';
 
 const EXCLUDE_PROD = ['deploy/**/*.yaml', '!deploy/prod/**'];
 
@@ -73,7 +73,7 @@ describe('glob lists', () => {
     ['deploy/{staging,prod}/**/*.yaml', ['deploy/{staging,prod}/**/*.yaml']],
     ['deploy/**/*.yaml\n!deploy/prod/**\n# note\n', ['deploy/**/*.yaml', '!deploy/prod/**']],
   ])("a bump step's files %j: one glob per line, as the action reads them", (text, globs) => {
-    expect(splitList(text)).toEqual(globs);
+    expect(parseBumpFiles(text)).toEqual(globs);
   });
 
   it('no globs select nothing', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseList } from '../../../src/core/util/list.ts';
 import type { ActionDefinition } from '../../../src/definition.ts';
-import { parseInputs, parseList } from '../../../src/inputs.ts';
+import { parseInputs } from '../../../src/inputs.ts';
 import { Redactor } from '../../../src/platform/platform.ts';
 
 const definition = {
