@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { actions } from '../actions/index.ts';
+import { knownEnv } from '../src/core/env-vars.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -53,7 +54,7 @@ const result = await build({
   // build would arrive as a bare default export) and tree-shake better.
   mainFields: ['module', 'main'],
   target: 'node20',
-  minify: process.env.GA_NO_MINIFY !== '1',
+  minify: knownEnv().GA_NO_MINIFY !== '1',
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { GOLDEN_ACTIONS_VERSION: JSON.stringify(pkg.version) },

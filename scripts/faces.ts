@@ -3,6 +3,7 @@
  * template, and the Markdown input/output tables. Pure functions; scripts/generate.ts writes files.
  */
 import { stringify } from 'yaml';
+import { GITLAB_ID_TOKEN_VARIABLE } from '../src/core/env-vars.ts';
 import type { ActionDefinition, InputSpec } from '../src/definition.ts';
 import { inputVariable } from '../src/platform/cli.ts';
 
@@ -70,8 +71,8 @@ export const GITLAB_STAGE_DEFAULTS: Record<string, string> = {
 /** Where the component project pushes its runner image: `<registry>/<project path>/runner`. */
 export const DEFAULT_RUNNER_IMAGE = '$CI_REGISTRY/platform/golden-actions/runner';
 
-/** The id_tokens variable the GitLab platform reads the OIDC token from. */
-export const GITLAB_ID_TOKEN_VARIABLE = 'GITLAB_OIDC_TOKEN';
+/** The id_tokens variable the GitLab platform reads the OIDC token from (one definition, in the registry). */
+export { GITLAB_ID_TOKEN_VARIABLE };
 
 export interface GitLabOptions {
   /** Default runner image repository, without a tag, e.g. `$CI_REGISTRY/platform/golden-actions/runner`. */

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { knownEnv } from '../../src/core/env-vars.ts';
 import { InputError, UserError } from '../../src/core/errors.ts';
 import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import { checkImageTag } from '../../src/core/flux/image-check.ts';
@@ -57,7 +58,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     defaultBranch: context.defaultBranch,
     baseRef: context.baseRef,
     now: new Date(),
-    shortShaLength: shortShaLength(process.env.DOCKER_METADATA_SHORT_SHA_LENGTH),
+    shortShaLength: shortShaLength(knownEnv().DOCKER_METADATA_SHORT_SHA_LENGTH),
   };
   const { tags, version, skipped, warnings } = generateTags(inputs.tags, source, inputs.flavor);
   for (const { rule, reason } of skipped) log.info(`tag rule '${rule}' gives no tag: ${reason}`);

@@ -12,6 +12,7 @@ import { type IfExists, type PushResult, pushChart } from '../../src/core/chart/
 import { ensureChartRepository, type RepositoryState } from '../../src/core/chart/repository.ts';
 import { versionProblem } from '../../src/core/chart/version.ts';
 import type { RunContext } from '../../src/core/context.ts';
+import { knownEnv } from '../../src/core/env-vars.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { checkChartPush } from '../../src/core/flux/chart-check.ts';
 import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
@@ -200,7 +201,7 @@ function chartFolder(workspace: string, input: string): { dir: string; display: 
  * committer time, else the epoch.
  */
 function creationTime(context: RunContext, log: Logger): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH?.trim();
+  const epoch = knownEnv().SOURCE_DATE_EPOCH?.trim();
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   if (context.commitTime !== undefined) return new Date(context.commitTime * 1000);
   log.warning(

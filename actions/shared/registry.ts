@@ -1,3 +1,4 @@
+import { knownEnv } from '../../src/core/env-vars.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { ecrRegion } from '../../src/core/registry/target.ts';
 import type { RunArgs } from '../../src/definition.ts';
@@ -13,8 +14,8 @@ export function awsRegion(inputs: RegistryInputValues): string {
   return (
     inputs['aws-region'] ||
     ecrRegion(inputs.registry) ||
-    process.env.AWS_REGION ||
-    process.env.AWS_DEFAULT_REGION ||
+    knownEnv().AWS_REGION ||
+    knownEnv().AWS_DEFAULT_REGION ||
     ''
   );
 }

@@ -1,4 +1,5 @@
 import { actions } from '../../actions/index.ts';
+import { knownEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import { CliPlatform, inputVariable } from '../platform/cli.ts';
 import { GitLabPlatform } from '../platform/gitlab.ts';
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     // Names messages may spell as flags: the inputs and the command line's own options.
     inputs: [...Object.keys(entry.definition.inputs), ...globalOptions(entry.definition)],
   };
-  const platform = process.env.GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
+  const platform = knownEnv().GITLAB_CI === 'true' ? new GitLabPlatform(options) : new CliPlatform(options);
   return runAction(entry, platform);
 }
 

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { RunContext } from '../core/context.ts';
+import { type KnownEnv, knownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
@@ -36,12 +37,12 @@ export class CliPlatform implements Platform {
   protected readonly redactor = new Redactor();
   protected readonly outputs = new Map<string, { value: string; meta?: OutputMeta }>();
   protected readonly summaries: string[] = [];
-  protected readonly env: NodeJS.ProcessEnv;
+  protected readonly env: KnownEnv;
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
 
   constructor(protected readonly options: CliOptions) {
-    this.env = options.env ?? process.env;
+    this.env = knownEnv(options.env);
     this.out = options.stdout ?? ((text) => process.stdout.write(text));
     this.err = options.stderr ?? ((text) => process.stderr.write(text));
   }
@@ -90,7 +91,7 @@ export class CliPlatform implements Platform {
   protected sectionEnd(_title: string): void {}
 
   input(name: string): string | undefined {
-    return this.options.flags.get(name) ?? this.env[inputVariable(name)];
+    return this.options.flags.get(name) ?? prefixedEnv(this.env, '', inputVariable(name));
   }
 
   mask(value: string): void {

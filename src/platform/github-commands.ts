@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { knownEnv } from '../core/env-vars.ts';
 
 export interface CommandProperties {
   file?: string;
@@ -27,8 +28,8 @@ export function issueCommand(name: string, message: string, properties: CommandP
 }
 
 /** Appends `name=value` (heredoc form with a random delimiter) to a file command such as GITHUB_OUTPUT. */
-export function fileCommand(variable: string, name: string, value: string): void {
-  const path = process.env[variable];
+export function fileCommand(variable: 'GITHUB_OUTPUT', name: string, value: string): void {
+  const path = knownEnv()[variable];
   if (!path) throw new Error(`${variable} is not set: is this running on a GitHub Actions runner?`);
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
   const delimiter = `ghadelimiter_${randomUUID()}`;
@@ -37,7 +38,7 @@ export function fileCommand(variable: string, name: string, value: string): void
 }
 
 export function appendSummary(markdown: string): void {
-  const path = process.env.GITHUB_STEP_SUMMARY;
+  const path = knownEnv().GITHUB_STEP_SUMMARY;
   if (path) appendFileSync(path, `${markdown}${EOL}`, 'utf8');
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunContext } from '../core/context.ts';
+import { knownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
@@ -36,7 +37,7 @@ export class GitHubPlatform implements Platform {
   };
 
   input(name: string): string | undefined {
-    return process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+    return prefixedEnv(process.env, 'INPUT_', name.replace(/ /g, '_').toUpperCase());
   }
 
   mask(value: string): void {
@@ -52,24 +53,25 @@ export class GitHubPlatform implements Platform {
   }
 
   async idToken(audience: string): Promise<string> {
-    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    const env = knownEnv();
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
       throw new UserError(
         'No OIDC token available: add `permissions: id-token: write` to the workflow or job (fork pull requests never get one).',
       );
     }
     const token = await requestIdToken(
-      process.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-      process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+      env.ACTIONS_ID_TOKEN_REQUEST_URL,
+      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
       audience,
     );
     this.mask(token);
     return token;
   }
 
-  readonly tempRoot = process.env.RUNNER_TEMP;
+  readonly tempRoot = knownEnv().RUNNER_TEMP;
 
   async context(): Promise<Omit<RunContext, 'tempDir'>> {
-    const env = process.env;
+    const env = knownEnv();
     const payload = readEvent(env.GITHUB_EVENT_PATH);
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     const ref = env.GITHUB_REF ?? '';

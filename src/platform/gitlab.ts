@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunContext } from '../core/context.ts';
+import { GITLAB_ID_TOKEN_VARIABLE, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import { commitTime } from '../core/git/info.ts';
 import { type CliOptions, CliPlatform } from './cli.ts';
@@ -37,8 +38,8 @@ export class GitLabPlatform extends CliPlatform {
   }
 
   override async idToken(audience: string): Promise<string> {
-    const variable = this.env.GA_ID_TOKEN_VARIABLE || 'GITLAB_OIDC_TOKEN';
-    const token = this.env[variable];
+    const variable = this.env.GA_ID_TOKEN_VARIABLE || GITLAB_ID_TOKEN_VARIABLE;
+    const token = prefixedEnv(this.env, '', variable);
     if (!token) {
       throw new UserError(
         `No OIDC token in $${variable}: declare it in the job as \`id_tokens: { ${variable}: { aud: ${audience} } }\`.`,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, Agent as HttpAgent } from 'node:http';
 import { rootCertificates } from 'node:tls';
+import { knownEnv } from '../env-vars.ts';
 import { UserError } from '../errors.ts';
 import { proxyConfigured, proxyFor } from './proxy-env.ts';
 
@@ -15,7 +16,7 @@ export async function awsRequestHandler(
   env: NodeJS.ProcessEnv = process.env,
   timeouts: { connectionTimeout?: number; requestTimeout?: number } = {},
 ) {
-  const bundle = env.AWS_CA_BUNDLE;
+  const bundle = knownEnv(env).AWS_CA_BUNDLE;
   if (!proxyConfigured(env) && !bundle) return undefined;
   const [{ NodeHttpHandler }, { Agent }, { HttpsProxyAgent }, { HttpProxyAgent }, http, https] =
     await Promise.all([

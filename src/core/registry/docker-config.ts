@@ -1,6 +1,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { KnownEnv } from '../env-vars.ts';
 import { UserError } from '../errors.ts';
 import { registryHost } from './hosts.ts';
 
@@ -24,7 +25,7 @@ export interface AuthConfig {
 export type AuthFlavour = 'docker' | 'containers';
 
 /** The docker CLI's config folder: `$DOCKER_CONFIG`, else `~/.docker`. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+export function dockerConfigDir(env: KnownEnv): string {
   return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
 }
 
@@ -32,7 +33,7 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
  * The auth files buildah reads when it is given no `--authfile`, first match winning per registry
  * (containers-auth.json(5)). `REGISTRY_AUTH_FILE` replaces them all, as it does for buildah.
  */
-export function containersAuthFiles(env: NodeJS.ProcessEnv): string[] {
+export function containersAuthFiles(env: KnownEnv): string[] {
   if (env.REGISTRY_AUTH_FILE) return [env.REGISTRY_AUTH_FILE];
   const home = env.HOME || homedir();
   const uid = process.getuid?.() ?? 0;

@@ -1,3 +1,5 @@
+import { PRIVATE_ENV, PROGRAM_CONFIG_ENV } from '../env-vars.ts';
+
 /**
  * The environment other programs (git, docker, buildah) get: the caller's, minus
  * - the action's own inputs (`INPUT_*`, `GA_INPUT_*`: tokens and passwords) and the OIDC token and
@@ -6,6 +8,7 @@
  *   `BUILDAH_*`): docker-registry reads every `REGISTRY_*` as configuration, `DOCKER_CONTENT_TRUST`
  *   or `BUILDAH_FORMAT` would change what is pushed. A builder names the few it honours (`meant`),
  *   such as DOCKER_HOST for docker or BUILDAH_ISOLATION for buildah.
+ * Both sets are marked in the variable registry (src/core/env-vars.ts).
  */
 export function childEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -13,10 +16,7 @@ export function childEnv(
 ): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([key]) => !PRIVATE.test(key) && (!PROGRAM_CONFIG.test(key) || meant.includes(key)),
+      ([key]) => !PRIVATE_ENV.test(key) && (!PROGRAM_CONFIG_ENV.test(key) || meant.includes(key)),
     ),
   );
 }
-
-const PRIVATE = /^((GA_)?INPUT_|ACTIONS_ID_TOKEN_REQUEST_|GA_ID_TOKEN$|GITLAB_OIDC_TOKEN$)/;
-const PROGRAM_CONFIG = /^(REGISTRY_|DOCKER_|BUILDAH_)/;
