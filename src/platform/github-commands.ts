@@ -1,5 +1,6 @@
 /**
- * The runner's workflow commands and file commands (shared/reference/github-runner.md §2-3).
+ * The runner's workflow commands and file commands (docs/design/github-runner.md#file-commands and
+ * #workflow-commands).
  * Written here rather than taken from @actions/core because loading @actions/core costs more
  * start-up than a whole action needs (the OIDC request is a plain fetch in github.ts, for the same reason).
  */

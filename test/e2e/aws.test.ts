@@ -227,7 +227,7 @@ describe('OIDC -> STS -> ECR -> registry with the real AWS SDK', () => {
   });
 });
 
-describe('STS retry policy (aws-wire.md §4)', () => {
+describe('STS retry policy (docs/design/aws.md#retries)', () => {
   const assume = (token: () => Promise<string>, attempts = 4) =>
     assumeRoleWithWebIdentity({
       roleArn: aws.config.roleArn,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type SigV4Result, verifySigV4 } from './sigv4.ts';
 
 /**
- * A protocol-faithful local AWS for the SDK (see shared/reference/aws-wire.md): STS
+ * A protocol-faithful local AWS for the SDK (see docs/design/aws.md): STS
  * AssumeRoleWithWebIdentity (awsQuery, unsigned), ECR (awsJson1_1, SigV4-verified against the keys
  * STS issued) backed by a real registry, and a GitHub-style OIDC token endpoint. Three HTTP servers
  * on free loopback ports; the SDK reaches them through AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_ECR.

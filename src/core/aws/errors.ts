@@ -34,7 +34,7 @@ export function awsHttpStatus(error: unknown): number | undefined {
   return (error as AwsErrorLike).$metadata?.httpStatusCode;
 }
 
-// The SDK's throttling list (aws-wire.md §4) minus LimitExceeded: for ECR that is a quota, and
+// The SDK's throttling list (docs/design/aws.md#retries) minus LimitExceeded: for ECR that is a quota, and
 // waiting does not raise a quota.
 const throttlingCodes = new Set([
   'Throttling',

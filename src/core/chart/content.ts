@@ -1,7 +1,7 @@
 /**
  * "Same chart?" is a question about content, not bytes: archive digests change with timestamps,
  * entry order and compressor, so two archives are compared by their sorted (path, sha256) pairs
- * (helm-oci.md §8). Modes, times, order and gzip headers do not count.
+ * (docs/design/helm-oci.md#same-content). Modes, times, order and gzip headers do not count.
  */
 import { createHash } from 'node:crypto';
 import type { ArchiveFile } from './archive.ts';

@@ -1,5 +1,5 @@
 /**
- * The bump loop (gitops-bump.md §3): every attempt starts from the fresh remote head, plans the edit
+ * The bump loop (docs/design/gitops-bump.md#the-bump-loop): every attempt starts from the fresh remote head, plans the edit
  * on that content (only-if-newer decided again), commits, and pushes without force. A push rejected
  * because the branch moved is retried after a full-jitter backoff; anything else fails at once.
  *
@@ -162,7 +162,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
     return withDiff(await proposeChange(repo, options, plan, files, context, selected, proposal, commit));
   };
 
-  // Full-jitter backoff (gitops-bump.md §3: base 1 s, cap 20 s). A smaller base measured worse here:
+  // Full-jitter backoff (docs/design/gitops-bump.md#the-bump-loop: base 1 s, cap 20 s). A smaller base measured worse here:
   // with 20 contenders the first windows must already hold several fetch-to-push cycles.
   const sleep = options.backoff?.sleep ?? realSleep;
   const base = options.backoff?.baseMs ?? 1000;

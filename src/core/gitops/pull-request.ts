@@ -1,5 +1,5 @@
 /**
- * Opening or updating the pull/merge request for the bot branch (gitops-bump.md §4). GitHub: REST
+ * Opening or updating the pull/merge request for the bot branch (docs/design/gitops-bump.md#pull-and-merge-requests). GitHub: REST
  * through octokit; an already open PR for the branch (422) is found and updated, never duplicated.
  * GitLab: merge request push options on the branch push; a later push updates the open MR.
  */

@@ -1,5 +1,5 @@
 /**
- * Flux `$imagepolicy` setter markers (flux-setters.md §1): parsing with kyaml's rules, finding the
+ * Flux `$imagepolicy` setter markers (docs/design/flux-setters.md#markers): parsing with kyaml's rules, finding the
  * marked scalars, and Flux's own "apply the policies' latest images" for parity tests.
  */
 import { isSeq } from 'yaml';

@@ -1,7 +1,7 @@
 /**
  * kustomize `images[]` (kustomization files) and Flux Kustomization `spec.images[]`: the entry whose
  * effective image (`newName`, else `name`) is ours gets `newTag`. Unlike `kustomize edit set image`
- * nothing is re-sorted or re-serialised (flux-setters.md §6). A missing `newTag` key is added to the
+ * nothing is re-sorted or re-serialised (docs/design/flux-setters.md#kustomize-images). A missing `newTag` key is added to the
  * entry; a missing entry is appended only when asked (strategy `kustomize` given explicitly) and only
  * to a single selected kustomization file, so a wrong glob cannot sprinkle entries around.
  */

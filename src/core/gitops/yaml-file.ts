@@ -1,5 +1,5 @@
 /**
- * Byte-exact YAML edits (flux-setters.md §7): parse with eemeli/yaml for node ranges, splice only the
+ * Byte-exact YAML edits (docs/design/flux-setters.md#byte-exact-edits): parse with eemeli/yaml for node ranges, splice only the
  * characters of the scalars we change into the original text, then re-parse to prove nothing else
  * moved. Comments, order, quoting, indentation, blank lines, CRLF and a BOM survive untouched because
  * we never re-serialise.

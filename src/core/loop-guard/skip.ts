@@ -1,5 +1,6 @@
 /**
- * Skip tokens: a commit whose message carries one starts no push pipeline.
+ * Skip tokens: a commit whose message carries one starts no push pipeline
+ * (docs/design/gitops-bump.md#which-pushes-start-pipelines).
  * GitHub: `[skip ci]`, `[ci skip]`, `[no ci]`, `[skip actions]`, `[actions skip]`, or a closing
  * `skip-checks: true` trailer. GitLab: `[skip ci]` / `[ci skip]`, any capitalisation.
  * GitHub's capitalisation rules are undocumented: we accept only the lower-case forms there, so a

@@ -57,7 +57,7 @@ describe('validateRoleArn', () => {
   });
 });
 
-describe('classifyStsError (aws-wire.md §4)', () => {
+describe('classifyStsError (docs/design/aws.md#retries)', () => {
   it.each([
     [sdkError('AccessDenied', 403), 'fatal'],
     [sdkError('InvalidIdentityTokenException', 400), 'fatal'],

@@ -32,7 +32,7 @@ describe('decodeJwtClaims', () => {
   );
 });
 
-describe('stsFailureMessage (aws-wire.md §5)', () => {
+describe('stsFailureMessage (docs/design/aws.md#oidc-failure-messages)', () => {
   it('AccessDenied: decoded sub/aud/iss, role, condition keys and the sub forms; never the token', () => {
     const token = jwt(github);
     const message = stsFailureMessage(
