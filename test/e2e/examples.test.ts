@@ -547,7 +547,7 @@ describe('examples/separate-gitops', () => {
 
 describe('npm run demo', () => {
   it('runs the golden path on examples/my-app and leaves nothing behind, REGISTRY_*/DOCKER_*/BUILDAH_* set to nonsense', async () => {
-    const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/demo.ts')], {
       cwd: root,
       env: { ...process.env, ...HOSTILE_ENV, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -564,9 +564,16 @@ describe('npm run demo', () => {
     for (const step of ['build-push-image', 'package-push-chart', 'bump-gitops-tag', 'verify-paths-filter'])
       expect(output).toMatch(new RegExp(`\\] ${step}\\n(?:.*\\n)*?\\s+✓ `));
     expect(output).toMatch(/GET \/health → 200 "ok"/);
-    expect(output).toMatch(
-      /ImagePolicy flux-system\/my-app over the registry's tags → (\S+) \(same tag as in Git\)/,
-    );
+    // The Flux view: the chart the release's range picks carries the tag the ImagePolicy picks.
+    const policy =
+      /ImagePolicy flux-system\/my-app over the registry's tags → (\S+) \(same tag as in Git\)/.exec(output);
+    const release =
+      /HelmRelease my-app\/my-app, 2 replica\(s\)\n\s+chart\s+oci:\/\/\S+\/charts\/my-app version '>=1\.0\.0 <2\.0\.0' → 1\.0\.0 \(appVersion (\S+)\)\n\s+image\s+\S+\/my-app:(\S+) \(in the registry\)/.exec(
+        output,
+      );
+    expect(policy, output).not.toBeNull();
+    expect(release, output).not.toBeNull();
+    expect([release![1], release![2]]).toEqual([policy![1], policy![1]]);
     expect(output).toContain('The golden path passed');
     const work = /work folder (\S+)/.exec(output)![1]!;
     expect(existsSync(work), `${work} removed`).toBe(false);

@@ -1,0 +1,58 @@
+/**
+ * How the demo speaks: numbered steps with their time, colour only on a terminal (and not with
+ * NO_COLOR), and never the registry password, whatever a program echoes.
+ */
+
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const paint = (code: string) => (text: unknown) => (color ? `\x1b[${code}m${text}\x1b[0m` : String(text));
+export const bold = paint('1');
+export const dim = paint('2');
+export const green = paint('32');
+export const yellow = paint('33');
+export const red = paint('31');
+export const cyan = paint('36');
+
+export const say = (line = '') => {
+  process.stdout.write(`${line}\n`);
+};
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+const secrets: string[] = [];
+/** Registers a value that must never be printed. */
+export function hideSecret(value: string): void {
+  if (value) secrets.push(value);
+}
+export function redact(text: string): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+}
+
+/** A failure the demo explains in its own words (no stack trace). */
+export class DemoError extends Error {}
+
+/** What a step gives back: a one-line result, or why it did not run or is not implemented yet. */
+export type StepResult = string | { pending: string } | { skipped: string } | undefined;
+
+export class Steps {
+  private number = 0;
+  /** Titles of the steps that reported "not implemented yet". */
+  readonly pending: string[] = [];
+
+  constructor(private readonly count: number) {}
+
+  async run<T extends StepResult>(title: string, fn: () => Promise<T>): Promise<T> {
+    this.number += 1;
+    say(`${bold(cyan(`[${this.number}/${this.count}]`))} ${bold(title)}`);
+    const t0 = performance.now();
+    const result = await fn();
+    const took = dim(seconds(performance.now() - t0));
+    if (typeof result === 'object' && 'pending' in result) {
+      say(`      ${yellow(`⏳ ${result.pending}`)} ${took}`);
+      this.pending.push(title);
+    } else if (typeof result === 'object' && 'skipped' in result) {
+      say(`      ${dim(`– skipped: ${result.skipped}`)}`);
+    } else {
+      say(`      ${green('✓')} ${result ?? ''} ${took}`);
+    }
+    return result;
+  }
+}
