@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { RunContext } from '../core/context.ts';
 import { knownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
-import { commitTime } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
 import { connectionHint, httpFetch } from '../core/net/http.ts';
 import { isRetryableStatus, isTransientNetworkError, retry } from '../core/util/retry.ts';
+import { type PlatformContext, withCommitTimes } from './context.ts';
 import {
   appendSummary,
   type CommandProperties,
@@ -70,54 +70,9 @@ export class GitHubPlatform implements Platform {
 
   readonly tempRoot = knownEnv().RUNNER_TEMP;
 
-  async context(): Promise<Omit<RunContext, 'tempDir'>> {
+  async context(): Promise<PlatformContext> {
     const env = knownEnv();
-    const payload = readEvent(env.GITHUB_EVENT_PATH);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const ref = env.GITHUB_REF ?? '';
-    const pr = payload.pull_request as
-      | { number?: number; base?: { ref?: string }; head?: { sha?: string } }
-      | undefined;
-    const repo = payload.repository as
-      | {
-          default_branch?: string;
-          name?: string;
-          description?: string | null;
-          html_url?: string;
-          license?: { spdx_id?: string } | null;
-        }
-      | undefined;
-    const head = payload.head_commit as { timestamp?: string } | undefined;
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    return {
-      platform: 'github',
-      workspace,
-      sha: env.GITHUB_SHA ?? '',
-      ref,
-      event: githubEvent(eventName, ref),
-      repository: env.GITHUB_REPOSITORY,
-      serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-      apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-      defaultBranch: repo?.default_branch,
-      before: typeof payload.before === 'string' ? payload.before : undefined,
-      baseRef: env.GITHUB_BASE_REF || pr?.base?.ref || undefined,
-      pullRequest: pr?.number,
-      pullRequestHead: pr?.head?.sha
-        ? { sha: pr.head.sha, commitTime: await commitTime(workspace, pr.head.sha) }
-        : undefined,
-      repositoryInfo: repo
-        ? {
-            name: repo.name,
-            description: repo.description ?? undefined,
-            url: repo.html_url,
-            license: repo.license?.spdx_id,
-          }
-        : undefined,
-      // Git's committer time first (what the CLI and GitLab read too); the payload when there is no checkout.
-      commitTime:
-        (await commitTime(workspace, env.GITHUB_SHA ?? '')) ??
-        (head?.timestamp ? Math.floor(Date.parse(head.timestamp) / 1000) : undefined),
-    };
+    return withCommitTimes(githubContext(env, readEvent(env.GITHUB_EVENT_PATH)));
   }
 
   fail(message: string): void {
@@ -130,6 +85,52 @@ export class GitHubPlatform implements Platform {
     appendSummary(this.summaryParts.join('\n'));
     this.summaryParts.length = 0;
   }
+}
+
+/**
+ * The run's context as GitHub's variables and the event payload state it; git's commit times are
+ * added by `withCommitTimes` (the payload's head-commit time stands in when there is no checkout).
+ */
+export function githubContext(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): PlatformContext {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const ref = env.GITHUB_REF ?? '';
+  const pr = payload.pull_request as
+    | { number?: number; base?: { ref?: string }; head?: { sha?: string } }
+    | undefined;
+  const repo = payload.repository as
+    | {
+        default_branch?: string;
+        name?: string;
+        description?: string | null;
+        html_url?: string;
+        license?: { spdx_id?: string } | null;
+      }
+    | undefined;
+  const head = payload.head_commit as { timestamp?: string } | undefined;
+  return {
+    platform: 'github',
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    sha: env.GITHUB_SHA ?? '',
+    ref,
+    event: githubEvent(eventName, ref),
+    repository: env.GITHUB_REPOSITORY,
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    defaultBranch: repo?.default_branch,
+    before: typeof payload.before === 'string' ? payload.before : undefined,
+    baseRef: env.GITHUB_BASE_REF || pr?.base?.ref || undefined,
+    pullRequest: pr?.number,
+    pullRequestHead: pr?.head?.sha ? { sha: pr.head.sha } : undefined,
+    repositoryInfo: repo
+      ? {
+          name: repo.name,
+          description: repo.description ?? undefined,
+          url: repo.html_url,
+          license: repo.license?.spdx_id,
+        }
+      : undefined,
+    commitTime: head?.timestamp ? Math.floor(Date.parse(head.timestamp) / 1000) : undefined,
+  };
 }
 
 function annotation(where?: SourcePosition): CommandProperties | undefined {

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import type { RunContext } from '../core/context.ts';
 import { GITLAB_ID_TOKEN_VARIABLE, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
-import { commitTime } from '../core/git/info.ts';
 import { type CliOptions, CliPlatform } from './cli.ts';
+import { type PlatformContext, withCommitTimes } from './context.ts';
 
 const ESC = '\u001b[0K';
 
@@ -49,48 +49,8 @@ export class GitLabPlatform extends CliPlatform {
     return token;
   }
 
-  override async context(): Promise<Omit<RunContext, 'tempDir'>> {
-    const env = this.env;
-    const workspace = env.CI_PROJECT_DIR || process.cwd();
-    const tag = env.CI_COMMIT_TAG;
-    const mr = env.CI_MERGE_REQUEST_IID;
-    const branch = env.CI_COMMIT_BRANCH || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME;
-    const ref =
-      this.options.ref ??
-      (tag ? `refs/tags/${tag}` : mr ? `refs/merge-requests/${mr}/head` : `refs/heads/${branch ?? ''}`);
-    const sha = this.options.sha ?? env.CI_COMMIT_SHA ?? '';
-    const timestamp = env.CI_COMMIT_TIMESTAMP
-      ? Math.floor(Date.parse(env.CI_COMMIT_TIMESTAMP) / 1000)
-      : undefined;
-    return {
-      platform: 'gitlab',
-      workspace,
-      sha,
-      ref,
-      event: gitlabEvent(env.CI_PIPELINE_SOURCE ?? '', Boolean(tag)),
-      repository: env.CI_PROJECT_PATH,
-      serverUrl: env.CI_SERVER_URL,
-      apiUrl: env.CI_API_V4_URL,
-      defaultBranch: this.options.defaultBranch || env.CI_DEFAULT_BRANCH,
-      before: env.CI_COMMIT_BEFORE_SHA,
-      baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
-      pullRequest: mr ? Number(mr) : undefined,
-      // Merged-results pipelines build a merge commit; the merge request's own head is this one.
-      pullRequestHead:
-        env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA && env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA !== sha
-          ? {
-              sha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA,
-              commitTime: await commitTime(workspace, env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA),
-            }
-          : undefined,
-      repositoryInfo: {
-        name: env.CI_PROJECT_NAME,
-        description: env.CI_PROJECT_DESCRIPTION || undefined,
-        url: env.CI_PROJECT_URL,
-      },
-      commitTime: (await commitTime(workspace, sha)) ?? (Number.isFinite(timestamp) ? timestamp : undefined),
-      token: env.CI_JOB_TOKEN,
-    };
+  override async context(): Promise<PlatformContext> {
+    return withCommitTimes(gitlabContext(this.env, this.options));
   }
 
   override async finish(): Promise<void> {
@@ -140,6 +100,50 @@ export class GitLabPlatform extends CliPlatform {
     }
     await super.finish();
   }
+}
+
+/**
+ * The job's context as GitLab's predefined variables state it (the CLI's --ref, --sha and
+ * --default-branch win); git's commit times are added by `withCommitTimes`.
+ */
+export function gitlabContext(
+  env: NodeJS.ProcessEnv,
+  options: Pick<CliOptions, 'ref' | 'sha' | 'defaultBranch'> = {},
+): PlatformContext {
+  const tag = env.CI_COMMIT_TAG;
+  const mr = env.CI_MERGE_REQUEST_IID;
+  const branch = env.CI_COMMIT_BRANCH || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME;
+  const ref =
+    options.ref ??
+    (tag ? `refs/tags/${tag}` : mr ? `refs/merge-requests/${mr}/head` : `refs/heads/${branch ?? ''}`);
+  const sha = options.sha ?? env.CI_COMMIT_SHA ?? '';
+  const timestamp = env.CI_COMMIT_TIMESTAMP
+    ? Math.floor(Date.parse(env.CI_COMMIT_TIMESTAMP) / 1000)
+    : undefined;
+  const mrHead = env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA;
+  return {
+    platform: 'gitlab',
+    workspace: env.CI_PROJECT_DIR || process.cwd(),
+    sha,
+    ref,
+    event: gitlabEvent(env.CI_PIPELINE_SOURCE ?? '', Boolean(tag)),
+    repository: env.CI_PROJECT_PATH,
+    serverUrl: env.CI_SERVER_URL,
+    apiUrl: env.CI_API_V4_URL,
+    defaultBranch: options.defaultBranch || env.CI_DEFAULT_BRANCH,
+    before: env.CI_COMMIT_BEFORE_SHA,
+    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
+    pullRequest: mr ? Number(mr) : undefined,
+    // Merged-results pipelines build a merge commit; the merge request's own head is this one.
+    pullRequestHead: mrHead && mrHead !== sha ? { sha: mrHead } : undefined,
+    repositoryInfo: {
+      name: env.CI_PROJECT_NAME,
+      description: env.CI_PROJECT_DESCRIPTION || undefined,
+      url: env.CI_PROJECT_URL,
+    },
+    commitTime: Number.isFinite(timestamp) ? timestamp : undefined,
+    token: env.CI_JOB_TOKEN,
+  };
 }
 
 function gitlabEvent(source: string, isTag: boolean): RunContext['event'] {
