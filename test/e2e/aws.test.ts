@@ -2,24 +2,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assumeRoleWithWebIdentity } from '../../src/core/aws/credentials.ts';
 import { Ecr } from '../../src/core/aws/ecr.ts';
 import { UserError } from '../../src/core/errors.ts';
-import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient, sha256Digest } from '../../src/core/registry/client.ts';
 import { type ResolveRegistryOptions, resolveRegistry } from '../../src/core/registry/target.ts';
 import { type AwsServer, startAwsServer } from '../harness/aws-server.ts';
+import { RecordingLogger } from '../harness/logger.ts';
 import { type RegistryHandle, startRegistry } from '../harness/registry.ts';
 
 let registry: RegistryHandle;
 let aws: AwsServer;
 const savedEnv = { ...process.env };
-const logs: string[] = [];
 const masked: string[] = [];
-const log: Logger = {
-  info: (m) => void logs.push(m),
-  warning: (m) => void logs.push(m),
-  error: (m) => void logs.push(m),
-  debug: (m) => void logs.push(m),
-  group: (_t, fn) => fn(),
-};
+const log = new RecordingLogger();
 const fast = { baseMs: 1, capMs: 2 };
 
 beforeAll(async () => {
@@ -346,7 +339,7 @@ describe('ECR with the default credential chain', () => {
 
 describe('secrets', () => {
   it('no secret appears in any captured log line', () => {
-    const text = logs.join('\n');
+    const text = log.text();
     expect(text).toContain('Assuming role');
     const secrets = [
       registry.ecrPassword,

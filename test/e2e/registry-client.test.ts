@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient, RegistryError, sha256Digest } from '../../src/core/registry/client.ts';
 import { baseImage } from '../harness/base-image.ts';
+import { RecordingLogger } from '../harness/logger.ts';
 import { type RegistryHandle, startRegistry } from '../harness/registry.ts';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -10,14 +10,7 @@ const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 let secured: RegistryHandle;
 let open: RegistryHandle;
-const logs: string[] = [];
-const logger: Logger = {
-  info: (m) => void logs.push(m),
-  warning: (m) => void logs.push(m),
-  error: (m) => void logs.push(m),
-  debug: (m) => void logs.push(m),
-  group: (_t, fn) => fn(),
-};
+const logger = new RecordingLogger();
 
 beforeAll(async () => {
   [secured, open] = await Promise.all([startRegistry({ auth: true }), startRegistry({ auth: false })]);
@@ -180,7 +173,7 @@ describe('RegistryClient against docker-registry with htpasswd auth', () => {
   });
 
   it('never logs a credential', () => {
-    const text = logs.join('\n');
+    const text = logger.text();
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain(secured.password);
     expect(text).not.toContain(Buffer.from(`${secured.username}:${secured.password}`).toString('base64'));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitLabApi } from '../../../src/core/gitlab/api.ts';
 import { GitLabMergeRequests } from '../../../src/core/gitops/pull-request.ts';
-import type { Logger } from '../../../src/core/log.ts';
+import { RecordingLogger } from '../../harness/logger.ts';
 
 /** GitLab's users and merge request endpoints, in their v4 shapes. */
 const users: Record<string, number> = { alice: 11, bob: 12 };
@@ -39,14 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-const warnings: string[] = [];
-const log: Logger = {
-  info() {},
-  debug() {},
-  error() {},
-  warning: (m) => void warnings.push(m),
-  group: (_t, fn) => fn(),
-};
+const log = new RecordingLogger();
 const content = { head: 'golden-actions/bump-app', base: 'main', title: 't', body: 'b' };
 const pushed = 'remote:   https://gitlab.example/group/sub/gitops/-/merge_requests/12\n';
 
@@ -62,16 +55,16 @@ describe('GitLab merge request reviewers', () => {
     );
     expect(result?.url).toBe('https://gitlab.example/group/sub/gitops/-/merge_requests/12');
     expect(reviewers).toEqual([5, 11, 12]);
-    expect(warnings).toEqual(["reviewer 'nobody' is not a GitLab user; left out"]);
+    expect(log.messages('warning')).toEqual(["reviewer 'nobody' is not a GitLab user; left out"]);
     expect(requests.at(-1)).toBe(
       'PUT /api/v4/projects/group%2Fsub%2Fgitops/merge_requests/12 {"reviewer_ids":[5,11,12]}',
     );
   });
 
   it('without an API token: a warning that says why, and the merge request still stands', async () => {
-    warnings.length = 0;
+    log.clear();
     const result = await new GitLabMergeRequests(log).upsert({ ...content, reviewers: ['alice'] }, pushed);
     expect(result?.number).toBe(12);
-    expect(warnings[0]).toMatch(/reviewers not set: .*job token/);
+    expect(log.messages('warning')[0]).toMatch(/reviewers not set: .*job token/);
   });
 });

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../../src/core/log.ts';
 import {
   parseChallenge,
   RegistryClient,
   RegistryError,
   sha256Digest,
 } from '../../../src/core/registry/client.ts';
+import { RecordingLogger } from '../../harness/logger.ts';
 
 interface Seen {
   method: string;
@@ -50,13 +50,6 @@ afterEach(async () => {
 
 const fast = { retry: { baseMs: 1, capMs: 2 } };
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-
-function captureLogger(lines: string[]): Logger {
-  const push = (m: string) => {
-    lines.push(m);
-  };
-  return { info: push, warning: push, error: push, debug: push, group: (_t, fn) => fn() };
-}
 
 describe('parseChallenge', () => {
   it('reads ghcr.io / Docker Hub style Bearer challenges with commas inside quotes', () => {
@@ -134,11 +127,11 @@ describe('RegistryClient against a token-auth registry (ghcr.io style)', () => {
       }
       return { status: 404 };
     });
-    const logs: string[] = [];
+    const log = new RecordingLogger();
     const client = new RegistryClient(
       registry.host,
       { username: 'bot', password: 'pw' },
-      { ...fast, logger: captureLogger(logs) },
+      { ...fast, logger: log },
     );
 
     expect(await client.manifestDigest('app', '1')).toBe(sha256Digest(manifest));
@@ -155,7 +148,7 @@ describe('RegistryClient against a token-auth registry (ghcr.io style)', () => {
     await client.uploadBlob('app', data);
     expect(registry.seen.slice(before).map((s) => s.method)).toEqual(['HEAD']);
     // Neither the password nor a token reaches the log.
-    expect(logs.join('\n')).not.toMatch(/pw|tok /);
+    expect(log.text()).not.toMatch(/pw|tok /);
   });
 
   it('asks the token service anonymously without credentials', async () => {
@@ -248,11 +241,11 @@ describe('RegistryClient with Basic auth, retries and redirects', () => {
       if (calls === 2) return { status: 429 };
       return { status: 200, headers: { 'docker-content-digest': 'sha256:abc' } };
     });
-    const logs: string[] = [];
-    const client = new RegistryClient(registry.host, undefined, { ...fast, logger: captureLogger(logs) });
+    const log = new RecordingLogger();
+    const client = new RegistryClient(registry.host, undefined, { ...fast, logger: log });
     expect(await client.manifestDigest('app', '1')).toBe('sha256:abc');
     expect(calls).toBe(3);
-    expect(logs.filter((l) => l.includes('retrying'))).toHaveLength(2);
+    expect(log.messages('warning').filter((l) => l.includes('retrying'))).toHaveLength(2);
   });
 
   it('gives up after the attempts, naming registry and status', async () => {
