@@ -14,8 +14,7 @@ import { planBuildah } from '../../../src/core/image/builders/buildah.ts';
 import type { BuildRequest } from '../../../src/core/image/builders/builder.ts';
 import { dockerEnvironment, planDocker, seedPrivateConfig } from '../../../src/core/image/builders/docker.ts';
 import { isTransientPushFailure } from '../../../src/core/image/builders/push-retry.ts';
-import { type Logger, silentLogger } from '../../../src/core/log.ts';
-import { exec } from '../../../src/core/util/exec.ts';
+import { silentLogger } from '../../../src/core/log.ts';
 
 const primary = '127.0.0.1:5000/my-app:1764000000-0123456';
 const second = '127.0.0.1:5000/my-app:stable';
@@ -283,20 +282,6 @@ describe('seedPrivateConfig', () => {
     dirs.push(dir);
     await seedPrivateConfig(join(dir, 'private'), join(dir, 'none'), '127.0.0.1:5000');
     expect(JSON.parse(readFileSync(join(dir, 'private', 'config.json'), 'utf8'))).toEqual({ auths: {} });
-  });
-});
-
-describe('exec displayArgs', () => {
-  it('logs the display form of the command line, runs the real one', async () => {
-    const debug: string[] = [];
-    const info: string[] = [];
-    const logger: Logger = { ...silentLogger, debug: (m) => debug.push(m), info: (m) => info.push(m) };
-    await exec('echo', ['--build-arg', 'TOKEN=hunter2'], {
-      logger,
-      displayArgs: ['--build-arg', 'TOKEN=***'],
-    });
-    expect(debug).toEqual(['$ echo --build-arg TOKEN=***']);
-    expect(info).toEqual(['--build-arg TOKEN=hunter2']);
   });
 });
 

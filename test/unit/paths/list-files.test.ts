@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   backslashEscape,
@@ -44,21 +43,5 @@ describe('list-files formats: what dorny/paths-filter writes for the same names'
     expect(csvEscape(name)).toBe(csv);
     expect(shellEscape(name)).toBe(shell);
     expect(backslashEscape(name)).toBe(escaped);
-  });
-
-  // What the formats are for: a shell reading the value gets the names back, one word each.
-  const words = (value: string) =>
-    execFileSync('sh', ['-c', `printf '%s\\0' ${value}`], { encoding: 'utf8' })
-      .split('\0')
-      .slice(0, -1);
-  const hostile = [...NAMES, '$(touch /tmp/never)', 'a;b', 'tab\there', '*', '~user', 'x&y|z', "a'b'c"];
-
-  it('shell: sh reads back every name as one word, nothing expanded or run', () => {
-    expect(words(formatFiles(hostile, 'shell')!)).toEqual(hostile);
-    expect(words(formatFiles(['new\nline'], 'shell')!)).toEqual(['new\nline']);
-  });
-
-  it('escape: sh reads back every name as one word (a newline cannot be carried: use json)', () => {
-    expect(words(formatFiles(hostile, 'escape')!)).toEqual(hostile);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActionDefinition, ActionModule } from '../../../src/definition.ts';
-import { GitLabPlatform } from '../../../src/platform/gitlab.ts';
+import { GitLabPlatform, gitlabContext } from '../../../src/platform/gitlab.ts';
 import { runAction } from '../../../src/runner.ts';
 
 const definition = {
@@ -36,12 +36,19 @@ const action: ActionModule = {
   }),
 };
 
+/** A GitLab job whose context comes from its variables alone (no git): these tests are about its reports. */
+class GitLabJob extends GitLabPlatform {
+  override async context() {
+    return gitlabContext(this.env);
+  }
+}
+
 /** Runs an action as a GitLab job would; returns the exit code, the dotenv report and the logs. */
 async function runJob(module: ActionModule, extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ga-gitlab-'));
   const out: string[] = [];
   const err: string[] = [];
-  const platform = new GitLabPlatform({
+  const platform = new GitLabJob({
     flags: new Map(),
     json: false,
     env: {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { gitlabFnmatch } from '../../../src/core/paths/fnmatch.ts';
+import { gitlabFnmatch } from '../../src/core/paths/fnmatch.ts';
 
 const RUBY = `require 'json'
 flags = File::FNM_PATHNAME | File::FNM_DOTMATCH | File::FNM_EXTGLOB
