@@ -36,7 +36,11 @@ if ((${#missing[@]})); then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A linked node_modules belongs to another checkout (a git worktree sharing it): npm ci would empty
+# it through the link, so it is left to that checkout.
+if [ -L node_modules ]; then
+  :
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
