@@ -1,4 +1,9 @@
-/** The checkout as the loop guard reads it: tracked and untracked (not ignored) files. */
+/**
+ * The repository as the loop guard reads it: the files in git's index, i.e. what a commit of this
+ * checkout holds (in CI, the commit itself; before a local commit, what is staged). Untracked files
+ * are not listed: no push carries them, and finding them walked the whole work tree, which cost as
+ * much as the diff itself in a 100k-file checkout.
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoGit } from '../paths/git.ts';
@@ -8,9 +13,13 @@ const SKIP_DIRS = new Set(['.git', 'node_modules']);
 const MAX_WALK = 200_000;
 
 export async function repoView(git: RepoGit, defaultBranch?: string): Promise<RepoView> {
-  const listed = await git.try(['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  // Without git (or outside a work tree), walk the folder instead.
-  const files = listed !== undefined ? [...new Set(listed.split('\0').filter(Boolean))] : await walk(git.cwd);
+  const listed = await git.try(['ls-files', '-z', '--cached']);
+  // Without git (or outside a work tree), walk the folder instead. An unmerged path is listed once
+  // per stage, next to each other (the index is sorted).
+  const files =
+    listed !== undefined
+      ? listed.split('\0').filter((path, index, all) => path !== '' && path !== all[index - 1])
+      : await walk(git.cwd);
   const remoteUrl = await git.remoteUrl();
   return {
     files,

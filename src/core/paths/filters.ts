@@ -7,6 +7,7 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { InputError } from '../errors.ts';
+import { literalEnds } from '../glob/match.ts';
 import { includeExclude, parseGlob, type Quantifier } from '../glob/rule.ts';
 import { CHANGE_STATUSES, type ChangedFile, type ChangeStatus } from './changes.ts';
 import { compileGlob, type Dialect } from './glob.ts';
@@ -159,18 +160,52 @@ export interface FilterResult {
   files: string[];
 }
 
-/** Applies every filter to every changed file: one pass, no cap. */
+/** Applies every filter to every changed file: no cap. */
 export function applyFilters(
   filters: readonly Filter[],
   files: readonly ChangedFile[],
   dialect: Dialect,
   quantifier: Quantifier = 'some',
 ): FilterResult[] {
+  const sorted = sortedByPath(files);
   return filters.map((filter) => {
     const compiled = compileFilter(filter, dialect, quantifier);
+    const candidates = sorted && quantifier === 'some' ? underHeads(filter, files) : files;
     return {
       name: filter.name,
-      files: files.filter((file) => compiled.matches(file)).map((file) => file.path),
+      files: candidates.filter((file) => compiled.matches(file)).map((file) => file.path),
     };
+  });
+}
+
+function sortedByPath(files: readonly ChangedFile[]): boolean {
+  for (let i = 1; i < files.length; i++) if (files[i - 1]!.path > files[i]!.path) return false;
+  return true;
+}
+
+/**
+ * The files a filter can match at all, from files sorted by path (git lists a diff that way): a
+ * match starts with the literal head of one of its includes (`services/api/**` -> `services/api`),
+ * so the candidates are the runs of files under those heads, found by binary search, in order.
+ * A filter with an include that has no head (`**\/*.md`) gets every file.
+ */
+function underHeads(filter: Filter, files: readonly ChangedFile[]): readonly ChangedFile[] {
+  const heads = filter.rules.filter((rule) => !rule.exclude).map((rule) => literalEnds(rule.glob).head);
+  if (heads.length === 0 || heads.includes('')) return files;
+  // Prefixes of one another give nested runs: the shortest one covers the rest.
+  const covering = [...new Set(heads)]
+    .sort()
+    .filter((head, index, all) => !all.slice(0, index).some((shorter) => head.startsWith(shorter)));
+  return covering.flatMap((head) => {
+    let low = 0;
+    let high = files.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (files[middle]!.path < head) low = middle + 1;
+      else high = middle;
+    }
+    let end = low;
+    while (end < files.length && files[end]!.path.startsWith(head)) end++;
+    return files.slice(low, end);
   });
 }

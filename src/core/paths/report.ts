@@ -24,6 +24,8 @@ export interface DialectDifference {
   other: Dialect;
   onlyHere: string[];
   onlyThere: string[];
+  /** Set when only a sample of `compared` changed files was compared. */
+  compared?: number;
 }
 
 export function filtersSummary(
@@ -52,7 +54,7 @@ export function filtersSummary(
     ];
     lines.push(
       '',
-      `Note: filter ${code(diff.name)} matches differently under the \`${diff.other}\` dialect: ${examples.slice(0, SHOWN).join(', ')}${examples.length > SHOWN ? ', …' : ''}.`,
+      `Note: filter ${code(diff.name)} matches differently under the \`${diff.other}\` dialect: ${examples.slice(0, SHOWN).join(', ')}${examples.length > SHOWN ? ', …' : ''}${diff.compared ? ` (compared on a sample of ${diff.compared} of the changed files)` : ''}.`,
     );
   }
   return `${lines.join('\n')}\n`;

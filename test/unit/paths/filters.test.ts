@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChangedFile, parseNameStatus } from '../../../src/core/paths/changes.ts';
-import { applyFilters, parseFilters } from '../../../src/core/paths/filters.ts';
+import { applyFilters, compileFilter, parseFilters } from '../../../src/core/paths/filters.ts';
 import type { Dialect } from '../../../src/core/paths/glob.ts';
 
 const files = (...specs: string[]): ChangedFile[] =>
@@ -186,4 +186,56 @@ describe('parseNameStatus (git diff --name-status -z)', () => {
     ],
     ['empty diff', '', []],
   ])('%s', (_title, output, expected) => expect(parseNameStatus(output)).toEqual(expected));
+});
+
+describe('filters: a sorted change is searched by literal head, with the same result as testing every file', () => {
+  const paths = [
+    '.github/workflows/ci.yml',
+    'README.md',
+    'docs',
+    'docs-old/a.md',
+    'docs/a.md',
+    'docs/deep/b.md',
+    'services/api',
+    'services/api-gw/x.ts',
+    'services/api/src/a.test.ts',
+    'services/api/src/a.ts',
+    'services/web/src/b.ts',
+    'services/web/src/c.json',
+    'x/docs/a.md',
+  ];
+  const files: ChangedFile[] = paths.map((path, i) => ({ path, status: i % 3 === 0 ? 'added' : 'modified' }));
+  const yaml = [
+    "api: 'services/api/**'",
+    "two: ['services/web/**', 'docs/**', '!**/*.json']",
+    "nested: ['services/**', 'services/api/**']",
+    "md: ['**/*.md', '!docs-old/**']",
+    "dotted: './docs/*'",
+    "typed: [{added: 'services/**'}]",
+    "excl: ['!services/**']",
+    "brace: '{docs,services}/**'",
+  ].join('\n');
+  const filters = parseFilters(yaml);
+  const everyFile = (list: readonly ChangedFile[], dialect: Dialect) =>
+    filters.map((filter) => {
+      const compiled = compileFilter(filter, dialect);
+      return { name: filter.name, files: list.filter((file) => compiled.matches(file)).map((f) => f.path) };
+    });
+
+  it.each<Dialect>(['picomatch', 'gitlab'])('%s: sorted input', (dialect) => {
+    expect(applyFilters(filters, files, dialect)).toEqual(everyFile(files, dialect));
+  });
+
+  it('picomatch: the run under a head, and no neighbour that only shares its text', () => {
+    expect(applyFilters(filters, files, 'picomatch').find((r) => r.name === 'api')!.files).toEqual([
+      'services/api',
+      'services/api/src/a.test.ts',
+      'services/api/src/a.ts',
+    ]);
+  });
+
+  it.each<Dialect>(['picomatch', 'gitlab'])('%s: unsorted input keeps its order', (dialect) => {
+    const shuffled = [...files].reverse();
+    expect(applyFilters(filters, shuffled, dialect)).toEqual(everyFile(shuffled, dialect));
+  });
 });
