@@ -23,17 +23,10 @@ import { finishFluxCheck, workspaceFlux } from '../shared/flux.ts';
 import { awsRegion, registryTargetOptions } from '../shared/registry.ts';
 import { workspacePath } from '../shared/workspace.ts';
 import { definition } from './definition.ts';
+import { imageNames } from './images.ts';
 import { parseSecrets } from './secrets.ts';
 
 export { definition };
-
-const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-
-/** An image to push to: `host` undefined means the registry of the `registry` input (or ECR). */
-interface ImageName {
-  host?: string;
-  repository: string;
-}
 
 export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Record<string, string>> {
   const { inputs, context, log } = args;
@@ -258,54 +251,6 @@ async function fluxCheck(
     },
     { mode, scope: 'the workspace', stops: 'nothing was built or pushed' },
   );
-}
-
-/**
- * `repository` (in the target registry) first, then each enabled `images` line: `<host>/<repo>`
- * for another registry, `<repo>` for the target one, optionally `name=<image>,enable=<bool>`.
- */
-function imageNames(repository: string, lines: string[]): ImageName[] {
-  const names: ImageName[] = [];
-  if (repository) names.push({ repository: validRepository(repository, 'repository') });
-  for (const line of lines) {
-    const attrs: Record<string, string> = {};
-    for (const field of line
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean)) {
-      const eq = field.indexOf('=');
-      if (eq < 0) attrs.name = field;
-      else attrs[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
-    }
-    for (const key of Object.keys(attrs)) {
-      if (key !== 'name' && key !== 'enable')
-        throw new InputError('images', `'${line}': unknown attribute '${key}'`);
-    }
-    if (attrs.enable !== undefined && attrs.enable !== 'true' && attrs.enable !== 'false') {
-      throw new InputError('images', `'${line}': enable must be true or false`);
-    }
-    if (attrs.enable === 'false') continue;
-    const name = (attrs.name ?? '').toLowerCase();
-    const first = name.split('/')[0]!;
-    // As docker reads a name: a first part with a dot or a port, or localhost, is a registry.
-    const hasHost = name.includes('/') && (/[.:]/.test(first) || first === 'localhost');
-    const image = hasHost
-      ? { host: first, repository: validRepository(name.slice(first.length + 1), 'images') }
-      : { repository: validRepository(name, 'images') };
-    if (!names.some((n) => n.host === image.host && n.repository === image.repository)) names.push(image);
-  }
-  if (names.length === 0) throw new InputError('repository', 'is required (or name the images in images)');
-  return names;
-}
-
-function validRepository(name: string, input: string): string {
-  if (!REPOSITORY.test(name)) {
-    throw new InputError(
-      input,
-      `'${name}' is not a valid repository name (lowercase, a-z0-9 and ._-/ separators)`,
-    );
-  }
-  return name;
 }
 
 /**

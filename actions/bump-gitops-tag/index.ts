@@ -10,12 +10,6 @@ import { GitHubApiCommitter, GitLabApiCommitter } from '../../src/core/gitops/ap
 import { type BumpResult, bumpGitopsTag } from '../../src/core/gitops/bump.ts';
 import { commitMessage } from '../../src/core/gitops/bump-defaults.ts';
 import { GitHubClient } from '../../src/core/gitops/github-client.ts';
-import {
-  imageBaseName,
-  isValidImageName,
-  isValidTag,
-  parseImageRef,
-} from '../../src/core/gitops/image-ref.ts';
 import type { StrategyInput } from '../../src/core/gitops/plan.ts';
 import {
   GitHubPullRequests,
@@ -23,6 +17,7 @@ import {
   type PullRequestProvider,
 } from '../../src/core/gitops/pull-request.ts';
 import { type Remote, resolveRemote } from '../../src/core/gitops/remote.ts';
+import { imageBaseName, nameProblem, parseImageRef, tagProblem } from '../../src/core/registry/reference.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
 import { finishFluxCheck, withObjects } from '../shared/flux.ts';
 import { gitEnvFor, mayReceive } from '../shared/git-auth.ts';
@@ -152,14 +147,13 @@ function fluxCheck(
 }
 
 function validate(inputs: BumpInputs): void {
-  if (!isValidTag(inputs.tag)) {
-    throw new InputError('tag', `'${inputs.tag}' is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`);
-  }
+  const tagIssue = tagProblem(inputs.tag);
+  if (tagIssue) throw new InputError('tag', `'${inputs.tag}' ${tagIssue}`);
   const ref = parseImageRef(inputs.image);
   if (ref.tag || ref.digest)
     throw new InputError('image', `give the image repository without tag or digest (got '${inputs.image}')`);
-  if (!isValidImageName(inputs.image))
-    throw new InputError('image', `'${inputs.image}' is not a valid image repository name`);
+  const nameIssue = nameProblem(inputs.image);
+  if (nameIssue) throw new InputError('image', `'${inputs.image}' is not a valid image name: ${nameIssue}`);
   if (inputs.files.length === 0) throw new InputError('files', 'needs at least one glob');
   if (inputs['commit-via'] === 'api' && inputs.mode !== 'push')
     throw new InputError(

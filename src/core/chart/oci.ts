@@ -4,6 +4,7 @@
  * from Chart.yaml, and the reference `<registry>/<namespace>/<name>:<version with + as _>`.
  */
 import { createHash } from 'node:crypto';
+import { componentProblem } from '../registry/reference.ts';
 import { chartConfigJson, goJsonStringify, goMap, sortedEntries } from './gojson.ts';
 import type { ChartMetadata } from './metadata.ts';
 import { ociTag } from './version.ts';
@@ -124,9 +125,8 @@ export function namespaceProblem(namespace: string): string | undefined {
   }
   for (const part of trimmed.split('/')) {
     if (part === '') return `'${namespace}' has an empty path component (//)`;
-    if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part)) {
-      return `'${namespace}' is not a valid OCI path: component '${part}' must be lowercase letters and digits with single . _ - separators`;
-    }
+    const problem = componentProblem(part);
+    if (problem) return `'${namespace}' is not a valid OCI path: ${problem}`;
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 /** Chart metadata validation and Helm's string sanitising (applied before Chart.yaml is re-written). */
+
+import { componentProblem } from '../registry/reference.ts';
 import { ChartError, type ChartMetadata } from './metadata.ts';
 import { isLenientSemver, versionProblem } from './version.ts';
 
-/** One path component of an OCI repository name (distribution spec), which the chart name becomes. */
-const OCI_NAME_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const ALIAS = /^[a-zA-Z0-9_-]+$/;
 
 /**
@@ -88,9 +88,10 @@ export function validateRootMetadata(md: ChartMetadata, file: string): Validatio
     );
   }
   validateName(md, file);
-  if (!md.name || !OCI_NAME_COMPONENT.test(md.name)) {
+  // The name becomes the last path component of the chart's OCI repository.
+  if (!md.name || componentProblem(md.name)) {
     throw new ChartError(
-      `${file}: 'name' '${md.name}' cannot be an OCI repository name: use lowercase letters, digits and single . _ - separators (e.g. my-app)`,
+      `${file}: 'name' '${md.name}' cannot be an OCI repository name: use lowercase letters and digits separated by one . or _, two __, or dashes (e.g. my-app)`,
     );
   }
   if (!md.version) throw new ChartError(`${file}: 'version' is required (e.g. version: 0.1.0)`);

@@ -1,4 +1,5 @@
 /** Chart versions and the OCI tags and references they become. */
+import { isValidTag } from '../registry/reference.ts';
 
 /** SemVer 2.0.0, exactly (semver.org's regular expression): no leading `v`, no missing parts. */
 const STRICT_SEMVER =
@@ -7,9 +8,6 @@ const STRICT_SEMVER =
 /** What Helm's own (lenient) parser accepts: `v1`, `1.2`, `v1.2.3-rc1`. Used for vendored sub-charts. */
 const LENIENT_SEMVER =
   /^v?(0|[0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-
-/** OCI tags: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
-const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export const isStrictSemver = (version: string) => STRICT_SEMVER.test(version);
 export const isLenientSemver = (version: string) => LENIENT_SEMVER.test(version);
@@ -28,8 +26,7 @@ export function versionProblem(version: string): string | undefined {
       'Helm would push it as written, and helm pull, tag listing and Flux semver ranges would not find it'
     );
   }
-  if (!OCI_TAG.test(ociTag(version)))
-    return `'${version}' is too long for an OCI tag (at most 128 characters)`;
+  if (!isValidTag(ociTag(version))) return `'${version}' is too long for an OCI tag (at most 128 characters)`;
   return undefined;
 }
 

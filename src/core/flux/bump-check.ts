@@ -7,7 +7,7 @@
  * (`:name` or full markers), or when its policy is named after the image (`flux-system:my-app` for
  * `.../my-app`, the convention of Flux's guides).
  */
-import { imageBaseName, sameImage } from '../gitops/image-ref.ts';
+import { imageBaseName, sameImage } from '../registry/reference.ts';
 import { type Finding, uniqueFindings } from './finding.ts';
 import { checkMarker, markerValue } from './marker-check.ts';
 import { type FluxObjects, policyOfMarker, repositoryOfPolicy, type SetterMarker } from './objects.ts';

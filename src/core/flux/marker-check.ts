@@ -2,7 +2,7 @@
  * One setter marker followed through its wiring: marker -> ImagePolicy -> ImageRepository, then the
  * image and tag it holds (or is about to hold) against what that policy would select.
  */
-import { parseImageRef, sameImage } from '../gitops/image-ref.ts';
+import { parseImageRef, sameImage } from '../registry/reference.ts';
 import type { Finding } from './finding.ts';
 import { type FluxObjects, label, policyOfMarker, repositoryOfPolicy, type SetterMarker } from './objects.ts';
 import { isFinding, orderingOf } from './policy.ts';

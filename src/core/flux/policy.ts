@@ -1,6 +1,6 @@
 /** One ImagePolicy object as an ordering of tags, or the finding that Flux would refuse it. */
 import { UserError } from '../errors.ts';
-import { sameImage } from '../gitops/image-ref.ts';
+import { sameImage } from '../registry/reference.ts';
 import type { Finding } from './finding.ts';
 import { type FluxObjects, type ImagePolicy, qualifiedName, repositoryOfPolicy } from './objects.ts';
 import { policyOrdering, type TagOrdering } from './tag-order.ts';

@@ -5,7 +5,7 @@
  */
 import { InputError, UserError } from '../errors.ts';
 import { inferOrdering, policyOrdering, type TagOrdering } from '../flux/tag-order.ts';
-import { formatImageRef, isValidTag, sameImage } from './image-ref.ts';
+import { formatImageRef, sameImage, tagProblem } from '../registry/reference.ts';
 import { PolicyIndex } from './manifests.ts';
 import { locateHelmRelease } from './strategy-helmrelease.ts';
 import { locateKustomize } from './strategy-kustomize.ts';
@@ -59,11 +59,8 @@ export const AUTO_ORDER: StrategyName[] = ['setters', 'helmrelease', 'kustomize'
  * checkout, used only to resolve ImagePolicies and HelmRelease bases (unparsable ones are ignored).
  */
 export function planBump(files: SourceFile[], options: PlanOptions, context: SourceFile[] = []): Plan {
-  if (!isValidTag(options.tag))
-    throw new InputError(
-      'tag',
-      `'${options.tag}' is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`,
-    );
+  const tagIssue = tagProblem(options.tag);
+  if (tagIssue) throw new InputError('tag', `'${options.tag}' ${tagIssue}`);
   if (options.strategy === 'yaml-path' && !options.yamlPath)
     throw new InputError('yaml-path', "is required with strategy 'yaml-path'");
   const parsed = files.map((file) => YamlFile.parse(file.path, file.text));

@@ -3,7 +3,7 @@
  * marked scalars, and Flux's own "apply the policies' latest images" for parity tests.
  */
 import { isSeq } from 'yaml';
-import { formatImageRef } from './image-ref.ts';
+import { formatImageRef } from '../registry/reference.ts';
 import type { Edit, ScalarSite, YamlFile } from './yaml-file.ts';
 
 export type SetterField = 'full' | 'tag' | 'name' | 'digest';

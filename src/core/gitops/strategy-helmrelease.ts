@@ -5,7 +5,7 @@
  * whole `<image>:<tag>` reference is also recognised.
  */
 import { isMap, isScalar, type YAMLMap } from 'yaml';
-import { parseImageRef, sameImage } from './image-ref.ts';
+import { parseImageRef, sameImage } from '../registry/reference.ts';
 import { isHelmRelease, type ObjectId, objectId } from './manifests.ts';
 import { emptyLocation, type LocateInput, type Location } from './targets.ts';
 import type { PathKey, YamlFile } from './yaml-file.ts';

@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { UserError } from '../errors.ts';
-import { sameImage } from './image-ref.ts';
+import { sameImage } from '../registry/reference.ts';
 import { isFluxKustomization, isKustomizationFileName, objectId } from './manifests.ts';
 import { emptyLocation, type LocateInput, type Location } from './targets.ts';
 import { formatScalar, type PathKey, type YamlFile } from './yaml-file.ts';

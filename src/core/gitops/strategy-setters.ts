@@ -15,7 +15,7 @@
  */
 import { isMap, isScalar, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.ts';
-import { imageBaseName, parseImageRef, sameImage } from './image-ref.ts';
+import { imageBaseName, parseImageRef, sameImage } from '../registry/reference.ts';
 import { findMarkers, type MarkedScalar } from './setters.ts';
 import { helmReleaseImageAt, mappingImage } from './strategy-helmrelease.ts';
 import { emptyLocation, type LocateInput, type Location } from './targets.ts';

@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { InputError, UserError } from '../errors.ts';
-import { isValidTag, parseImageRef, sameImage } from './image-ref.ts';
+import { isValidTag, parseImageRef, sameImage } from '../registry/reference.ts';
 import { emptyLocation, type LocateInput, type Location } from './targets.ts';
 
 export type PathStep = { key: string } | { index: number } | { match: [string, string] };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import { InputError, setting } from '../errors.ts';
+import { isValidTag, TAG_RULE } from '../registry/reference.ts';
 import { formatDate } from './date-format.ts';
 
 /** What the tag rules may draw on. */
@@ -44,7 +45,6 @@ export interface Flavor {
   suffixLatest: boolean;
 }
 
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX = 128;
 
 /** Default priorities: the higher, the earlier the tag. Ours sits above every upstream type. */
@@ -121,11 +121,8 @@ export function generateTags(lines: string[], source: TagSource, flavorLines: st
 }
 
 function validTag(tag: string, line: string): string {
-  if (!TAG.test(tag)) {
-    throw new InputError(
-      'tags',
-      `rule '${line}' gives '${tag}', which is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`,
-    );
+  if (!isValidTag(tag)) {
+    throw new InputError('tags', `rule '${line}' gives '${tag}', which is not a valid tag (${TAG_RULE})`);
   }
   return tag;
 }

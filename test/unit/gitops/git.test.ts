@@ -3,7 +3,6 @@ import { gitEnv } from '../../../src/core/git/env.ts';
 import { commitMessage } from '../../../src/core/gitops/bump-defaults.ts';
 import { fileMatcher, fixedPrefixes, sparseFolders } from '../../../src/core/gitops/files.ts';
 import { isRetryableRejection, parsePorcelain } from '../../../src/core/gitops/git.ts';
-import { isValidTag, normalizeImageName, parseImageRef } from '../../../src/core/gitops/image-ref.ts';
 import { parseYamlPath } from '../../../src/core/gitops/strategy-yaml-path.ts';
 
 describe('push porcelain', () => {
@@ -108,42 +107,6 @@ describe('commit message', () => {
     [{ skipCi: false, custom: 'x\n\nGitOps-Bump: mine' }, 'x\n\nGitOps-Bump: mine\n'],
   ])('%j', (options, message) => {
     expect(commitMessage({ image: 'reg.io/app', tag: '1700-abc', ...options })).toBe(message);
-  });
-});
-
-describe('image references and tags', () => {
-  it.each([
-    ['reg.io/app:1.0', { name: 'reg.io/app', tag: '1.0' }],
-    ['localhost:5000/app', { name: 'localhost:5000/app' }],
-    ['localhost:5000/app:v1@sha256:ab', { name: 'localhost:5000/app', tag: 'v1', digest: 'sha256:ab' }],
-    ['app@sha256:ab', { name: 'app', digest: 'sha256:ab' }],
-  ])('parse %s', (text, ref) => {
-    expect(JSON.parse(JSON.stringify(parseImageRef(text)))).toEqual(ref);
-  });
-  it.each([
-    ['nginx', 'docker.io/library/nginx'],
-    ['index.docker.io/library/nginx', 'docker.io/library/nginx'],
-    ['docker.io/nginx', 'docker.io/library/nginx'],
-    ['org/app', 'docker.io/org/app'],
-    ['REG.io/app', 'reg.io/app'],
-    ['localhost/app', 'localhost/app'],
-  ])('normalize %s', (name, normal) => {
-    expect(normalizeImageName(name)).toBe(normal);
-  });
-  it.each([
-    ['1735689600-3f2c1ab', true],
-    ['v1.2.3', true],
-    ['_x', true],
-    ['a'.repeat(128), true],
-    ['a'.repeat(129), false],
-    ['-x', false],
-    ['.x', false],
-    ['a/b', false],
-    ['a:b', false],
-    ['a b', false],
-    ['', false],
-  ])('tag %s valid: %s', (tag, valid) => {
-    expect(isValidTag(tag)).toBe(valid);
   });
 });
 
