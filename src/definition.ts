@@ -39,13 +39,16 @@ export interface OutputSpec {
   dotenv?: string;
 }
 
+/** A string input with `options` is one of them (parseInputs refuses anything else). */
 export type InputValue<S extends InputSpec> = S['type'] extends 'boolean'
   ? boolean
   : S['type'] extends 'number'
     ? number
     : S['type'] extends 'list'
       ? string[]
-      : string;
+      : S['options'] extends readonly (infer O extends string)[]
+        ? O
+        : string;
 
 export type Inputs<D extends { inputs: Record<string, InputSpec> }> = {
   [K in keyof D['inputs']]: InputValue<D['inputs'][K]>;

@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { knownEnv } from '../../src/core/env-vars.ts';
 import { InputError, UserError } from '../../src/core/errors.ts';
-import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import { checkImageTag } from '../../src/core/flux/image-check.ts';
 import { policiesForImage } from '../../src/core/flux/policy.ts';
 import type { BuildRequest } from '../../src/core/image/builders/builder.ts';
@@ -43,7 +42,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     throw new InputError('dockerfile', `${dockerfile.display} is not a file`);
   }
   const secrets = parseSecrets(inputs.secrets, context.workspace, process.env, args.mask);
-  const commit = taggedCommit(context, inputs['pr-commit'] as 'head' | 'merge', log);
+  const commit = taggedCommit(context, inputs['pr-commit'], log);
   const source: TagSource = {
     ...commit,
     ref: context.ref,
@@ -66,7 +65,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const facts = imageFacts(context, commit, version, names[0]!.repository);
   const labels = imageLabels(facts, inputs.labels, 'labels', expressions);
   const annotations = imageLabels(facts, inputs.annotations, 'annotations', expressions);
-  const builder = await selectBuilder(inputs.builder as 'auto' | 'docker' | 'buildah');
+  const builder = await selectBuilder(inputs.builder);
 
   const dryRun = inputs['dry-run'];
   const checks = new DryRunChecks(dryRun, log);
@@ -229,7 +228,7 @@ async function fluxCheck(
   image: string,
   tag: string,
 ) {
-  const mode = args.inputs['flux-check'] as FluxCheckMode;
+  const mode = args.inputs['flux-check'];
   if (mode === 'off') return;
   const flux = await workspaceFlux(args.context.workspace);
   const notes: string[] = [];

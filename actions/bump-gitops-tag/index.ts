@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RunContext } from '../../src/core/context.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { checkBump } from '../../src/core/flux/bump-check.ts';
-import type { Finding, FluxCheckMode } from '../../src/core/flux/finding.ts';
+import type { Finding } from '../../src/core/flux/finding.ts';
 import type { SourceFile } from '../../src/core/flux/objects.ts';
 import { findingText } from '../../src/core/flux/report.ts';
 import { GitLabApi } from '../../src/core/gitlab/api.ts';
@@ -10,7 +10,6 @@ import { GitHubApiCommitter, GitLabApiCommitter } from '../../src/core/gitops/ap
 import { type BumpResult, bumpGitopsTag } from '../../src/core/gitops/bump.ts';
 import { commitMessage } from '../../src/core/gitops/bump-defaults.ts';
 import { GitHubClient } from '../../src/core/gitops/github-client.ts';
-import type { StrategyInput } from '../../src/core/gitops/plan.ts';
 import {
   GitHubPullRequests,
   GitLabMergeRequests,
@@ -40,7 +39,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
   const given = inputs.token || remote.credentials?.password || context.token || '';
   // A token this remote's host may not receive is used for nothing: neither git nor the pull request API.
   const token = given && mayReceive(remote.url, given, context, log) ? given : '';
-  const mode = inputs.mode as 'push' | 'pull-request';
+  const mode = inputs.mode;
   const author = await commitAuthor(
     { name: inputs['author-name'], email: inputs['author-email'] },
     context,
@@ -57,7 +56,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
     files: inputs.files,
     image,
     tag: inputs.tag,
-    strategy: inputs.strategy as StrategyInput,
+    strategy: inputs.strategy,
     yamlPath: inputs['yaml-path'] || undefined,
     onlyIfNewer: inputs['only-if-newer'],
     mode,
@@ -90,7 +89,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
               reviewers: inputs.reviewers,
               assignees: inputs.assignees,
               draft: inputs.draft,
-              autoMerge: inputs['auto-merge'] === 'off' ? undefined : (inputs['auto-merge'] as 'merge'),
+              autoMerge: inputs['auto-merge'] === 'off' ? undefined : inputs['auto-merge'],
             },
           }
         : undefined,
@@ -139,7 +138,7 @@ function fluxCheck(
     flux,
     { findings, notes },
     {
-      mode: args.inputs['flux-check'] as FluxCheckMode,
+      mode: args.inputs['flux-check'],
       scope,
       stops: 'nothing was committed',
     },

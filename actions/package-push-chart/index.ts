@@ -8,14 +8,13 @@ import {
   rfc3339,
 } from '../../src/core/chart/oci.ts';
 import { packageChart } from '../../src/core/chart/package.ts';
-import { type IfExists, type PushResult, pushChart } from '../../src/core/chart/push.ts';
+import { type PushResult, pushChart } from '../../src/core/chart/push.ts';
 import { ensureChartRepository, type RepositoryState } from '../../src/core/chart/repository.ts';
 import { versionProblem } from '../../src/core/chart/version.ts';
 import type { RunContext } from '../../src/core/context.ts';
 import { knownEnv } from '../../src/core/env-vars.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { checkChartPush } from '../../src/core/flux/chart-check.ts';
-import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import { normalizeOciUrl } from '../../src/core/flux/releases.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { RegistryClient } from '../../src/core/registry/client.ts';
@@ -95,7 +94,7 @@ export async function run(args: RunArgs<Inputs<typeof definition>>): Promise<Rec
       ? wouldPush
       : ((await checks.registry(`whether ${reference.ref} exists`, () =>
           pushChart(client, reference, artifact, pkg.entries, {
-            ifExists: inputs['if-exists'] as IfExists,
+            ifExists: inputs['if-exists'],
             dryRun,
             log,
             versionSource,
@@ -133,7 +132,7 @@ async function fluxCheck(
   name: string,
   version: string,
 ) {
-  const mode = args.inputs['flux-check'] as FluxCheckMode;
+  const mode = args.inputs['flux-check'];
   if (mode === 'off') return;
   const flux = await workspaceFlux(args.context.workspace);
   const location = `oci://${reference.host}/${reference.repository.split('/').slice(0, -1).join('/')}`;

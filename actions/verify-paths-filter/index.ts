@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunContext } from '../../src/core/context.ts';
 import { InputError, setting, UserError } from '../../src/core/errors.ts';
-import type { FluxCheckMode } from '../../src/core/flux/finding.ts';
 import type { Quantifier } from '../../src/core/glob/rule.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { checkLoops } from '../../src/core/loop-guard/loop-guard.ts';
@@ -18,7 +17,7 @@ import {
 import { RepoGit } from '../../src/core/paths/git.ts';
 import type { Dialect } from '../../src/core/paths/glob.ts';
 import { ensureBranch, ensureCommit } from '../../src/core/paths/history.ts';
-import { formatFiles, type ListFormat } from '../../src/core/paths/list-files.ts';
+import { formatFiles } from '../../src/core/paths/list-files.ts';
 import { type DialectDifference, filtersSummary, guardSummary } from '../../src/core/paths/report.ts';
 import { childEnv } from '../../src/core/util/env.ts';
 import type { Inputs, RunArgs } from '../../src/definition.ts';
@@ -32,8 +31,8 @@ type Args = RunArgs<Inputs<typeof definition>>;
 
 export async function run(args: Args): Promise<Record<string, string>> {
   const { inputs, context, log } = args;
-  const dialect = inputs.dialect as Dialect;
-  const quantifier = inputs['predicate-quantifier'] as Quantifier;
+  const dialect = inputs.dialect;
+  const quantifier = inputs['predicate-quantifier'];
   const repo = await repository(context.workspace, inputs['working-directory']);
   // Inputs are checked before any git work, so a typo fails fast.
   const filters = parseFilters(await filtersText(inputs.filters, repo));
@@ -67,7 +66,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
     const files = await changedFiles(git, comparison);
     log.info(`${comparison.reason}: ${files.length} changed file${files.length === 1 ? '' : 's'}`);
     const results = applyFilters(filters, files, dialect, quantifier);
-    const format = inputs['list-files'] as ListFormat;
+    const format = inputs['list-files'];
     for (const { name, files: matched } of results) {
       outputs[name] = String(matched.length > 0);
       outputs[`${name}_count`] = String(matched.length);
@@ -81,13 +80,19 @@ export async function run(args: Args): Promise<Record<string, string>> {
     outputs.changes = JSON.stringify(results.filter((r) => r.files.length > 0).map((r) => r.name));
     outputs['base-sha'] = comparison.kind === 'diff' ? comparison.base : '';
     args.summary(
-      filtersSummary(comparison, files.length, dialect, results, dialectDifferences(filters, files, dialect, quantifier)),
+      filtersSummary(
+        comparison,
+        files.length,
+        dialect,
+        results,
+        dialectDifferences(filters, files, dialect, quantifier),
+      ),
     );
   }
 
   const loops = await loopGuard(args, await view, log);
   outputs['loop-risk'] = String(loops > 0);
-  const fluxMode = inputs['flux-check'] as FluxCheckMode;
+  const fluxMode = inputs['flux-check'];
   if (fluxMode !== 'off') {
     // Outputs first: a failing check still leaves the filters' results to later steps.
     if (fluxMode === 'fail') for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseList } from '../../../src/core/util/list.ts';
 import type { ActionDefinition } from '../../../src/definition.ts';
 import { parseInputs } from '../../../src/inputs.ts';
@@ -40,6 +40,17 @@ describe('parseInputs', () => {
       lines: [],
       secret: '',
     });
+  });
+
+  it('types each input by its spec: an options input is the union of its options', () => {
+    const inputs = parse({ name: 'x', mode: 'b' });
+    expect(inputs.mode).toBe('b');
+    // Checked by the type-check (npm run typecheck), which runs over the tests.
+    expectTypeOf(inputs.mode).toEqualTypeOf<'a' | 'b'>();
+    expectTypeOf(inputs.name).toEqualTypeOf<string>();
+    expectTypeOf(inputs.flag).toEqualTypeOf<boolean>();
+    expectTypeOf(inputs.count).toEqualTypeOf<number>();
+    expectTypeOf(inputs.items).toEqualTypeOf<string[]>();
   });
 
   it.each([
