@@ -1,37 +1,17 @@
 /**
- * Bundles one ESM file per action (the GitHub face) plus the CLI (the GitLab face and the terminal)
- * with esbuild. Shared code and the lazily loaded AWS SDK land in dist/chunks/, so each action
- * loads only what its path needs.
+ * Bundles one ESM file per action (the GitHub face, from actions/<name>/github.ts) plus the CLI
+ * (the GitLab face and the terminal) with esbuild. Shared code and the lazily loaded AWS SDK land
+ * in dist/chunks/, so each action loads only what its path needs.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { actions } from '../actions/index.ts';
 import { knownEnv } from '../src/core/env-vars.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
-
-/** `github-entry:<name>` resolves to a small module that runs that action on GitHub, its code loaded lazily. */
-const githubEntries: Plugin = {
-  name: 'github-entries',
-  setup(b) {
-    b.onResolve({ filter: /^github-entry:/ }, (args) => ({
-      path: args.path.slice('github-entry:'.length),
-      namespace: 'github-entry',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'github-entry' }, (args) => ({
-      contents: [
-        "import { runOnGitHub } from './src/platform/github-main.ts';",
-        `import { definition } from './actions/${args.path}/definition.ts';`,
-        `await runOnGitHub({ definition, load: () => import('./actions/${args.path}/index.ts') });`,
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    }));
-  },
-};
 
 // Build beside dist/ and swap at the end, so a failed build leaves the last good bundles in place.
 const staging = join(root, `.dist-staging-${process.pid}`);
@@ -40,7 +20,7 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: [
     ...actions.map(({ definition }) => ({
-      in: `github-entry:${definition.name}`,
+      in: `actions/${definition.name}/github.ts`,
       out: `${definition.name}/index`,
     })),
     { in: 'src/cli/main.ts', out: 'cli/index' },
@@ -60,7 +40,6 @@ const result = await build({
   define: { GOLDEN_ACTIONS_VERSION: JSON.stringify(pkg.version) },
   // Some CommonJS dependencies call require() for Node built-ins; give ESM output a real one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  plugins: [githubEntries],
   metafile: true,
   logLevel: 'warning',
 });
