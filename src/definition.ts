@@ -73,8 +73,6 @@ export interface ActionDefinition {
   name: string;
   title: string;
   description: string;
-  /** Implemented (false: fails with "not implemented yet" and says so in --help). */
-  ready: boolean;
   branding: { icon: string; color: string };
   inputs: Record<string, InputSpec>;
   outputs: Record<string, OutputSpec>;

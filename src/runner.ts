@@ -22,9 +22,6 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
       (name) => platform.input(name),
       (value) => platform.mask(value),
     );
-    if (!definition.ready) {
-      throw new UserError(`${definition.name} is not implemented yet in this version of golden-actions`);
-    }
     // Bad input fails before the action's code (YAML, tar, AWS SDK, ...) is even loaded.
     const { run } = 'load' in action ? await action.load() : action;
     tempDir = await mkdtemp(join(platform.tempRoot || tmpdir(), 'golden-actions-'));

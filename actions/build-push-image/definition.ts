@@ -7,7 +7,6 @@ export const definition = {
   title: 'Build and push image',
   description:
     'Build a container image with docker or buildah and push it to AWS ECR (OIDC login) or any OCI registry, with Flux-sortable tags.',
-  ready: true,
   branding: { icon: 'package', color: 'yellow' },
   inputs: {
     repository: {

@@ -14,7 +14,6 @@ export const definition = {
   title: 'Bump GitOps image tag',
   description:
     'Set a new image tag in GitOps YAML (Flux setters, HelmRelease values, kustomize images) byte-exactly, and push or open a pull request, safely under concurrency.',
-  ready: true,
   branding: { icon: 'git-commit', color: 'green' },
   inputs: {
     repository: {

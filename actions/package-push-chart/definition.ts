@@ -7,7 +7,6 @@ export const definition = {
   title: 'Package and push Helm chart',
   description:
     'Package a Helm chart exactly as Helm does and push it to AWS ECR (OIDC login) or any OCI registry, without Helm installed.',
-  ready: true,
   branding: { icon: 'anchor', color: 'blue' },
   inputs: {
     chart: {

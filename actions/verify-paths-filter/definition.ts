@@ -7,7 +7,6 @@ export const definition = {
   title: 'Verify paths and filter changes',
   description:
     'Named change filters from local git (no file-count cap), and a guard that fails when a build trigger would fire on the files GitOps automation writes.',
-  ready: true,
   branding: { icon: 'filter', color: 'purple' },
   inputs: {
     filters: {

@@ -17,8 +17,6 @@ export function actionHelp(definition: ActionDefinition): string {
     '',
     definition.description,
   ];
-  if (!definition.ready)
-    lines.push('', 'Status: not implemented yet in this version; it fails with a clear message.');
   lines.push('', 'Inputs (also read from GA_INPUT_<NAME> variables, e.g. GA_INPUT_ROLE_TO_ASSUME):');
   for (const [name, spec] of Object.entries(definition.inputs)) {
     lines.push(`  --${name}${valueHint(spec)}`);
@@ -52,9 +50,7 @@ export function mainHelp(definitions: ActionDefinition[], version: string): stri
     '       golden-actions --version',
     '',
     'Actions:',
-    ...definitions.map(
-      (d) => `  ${d.name.padEnd(width)}  ${d.title}${d.ready ? '' : ' (not implemented yet)'}`,
-    ),
+    ...definitions.map((d) => `  ${d.name.padEnd(width)}  ${d.title}`),
     '',
   ].join('\n');
 }

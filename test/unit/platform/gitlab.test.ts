@@ -10,7 +10,6 @@ const definition = {
   name: 'demo',
   title: 'demo',
   description: 'demo',
-  ready: true,
   branding: { icon: 'x', color: 'blue' },
   inputs: { name: { description: '', required: true } },
   outputs: {
@@ -108,7 +107,7 @@ describe('GitLab platform', () => {
   it("writes an alias output's variable once (verify-paths-filter's app_count and app-count)", async () => {
     const { definition: paths } = await import('../../../actions/verify-paths-filter/definition.ts');
     const aliases: ActionModule = {
-      definition: { ...paths, ready: true },
+      definition: paths,
       run: async () => ({
         changes: '["app"]',
         app: 'true',

@@ -8,7 +8,6 @@ const definition = {
   name: 't',
   title: 't',
   description: 't',
-  ready: true,
   branding: { icon: 'x', color: 'blue' },
   inputs: {
     name: { description: '', required: true },
