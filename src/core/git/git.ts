@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type ExecResult, exec } from '../util/exec.ts';
 import { retry } from '../util/retry.ts';
+import { toolHint } from '../util/tool-failures.ts';
 
 // File names come out as UTF-8, never octal-escaped (`-z` output is raw anyway; diffs are read by people).
 const QUOTE_PATH_OFF = ['-c', 'core.quotePath=off'];
@@ -52,14 +53,24 @@ function subcommand(args: readonly string[]): string {
   return args[i] ?? 'git';
 }
 
-/** The most telling lines of git's stderr (fatal/error lines), without hints. */
+/**
+ * The most telling lines of git's stderr (fatal/error lines), without git's own hints, then ours
+ * for a known failure (what to change).
+ */
 export function gitMessage(result: ExecResult): string {
   const lines = result.stderr
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('hint:'));
   const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
-  return (fatal.length ? fatal : lines).slice(-3).join(' / ') || `exit code ${result.code}`;
+  const message = (fatal.length ? fatal : lines).slice(-3).join(' / ') || `exit code ${result.code}`;
+  return withGitHint(message, result.stderr);
+}
+
+/** `message; hint: …` when `output` shows a known git failure. */
+export function withGitHint(message: string, output = message): string {
+  const hint = toolHint('git', output);
+  return hint ? `${message}; hint: ${hint}` : message;
 }
 
 /**

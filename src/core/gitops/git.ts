@@ -6,7 +6,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { Git, gitMessage, isTransientGitFailure, retryTransient, serverMessage } from '../git/git.ts';
+import {
+  Git,
+  gitMessage,
+  isTransientGitFailure,
+  retryTransient,
+  serverMessage,
+  withGitHint,
+} from '../git/git.ts';
 import type { Logger } from '../log.ts';
 
 export interface PushRef {
@@ -245,7 +252,7 @@ export class GitCheckout {
     const server = serverMessage(result.stderr);
     if (result.code === 0 && !rejected) return { ok: true, stderr: result.stderr };
     const retryable = rejected ? isRetryableRejection(rejected.summary) : isTransientGitFailure(result);
-    const reason = rejected ? rejected.summary : gitMessage(result);
+    const reason = rejected ? withGitHint(rejected.summary) : gitMessage(result);
     // The server may have taken a push whose answer was lost: curl then replays the request on a
     // fresh connection, and the replay is refused with "cannot lock ref"/"failed to update ref". So
     // the ref is read back before any retry, except after a refusal that changed nothing for sure

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from '../log.ts';
 import { childEnv } from './env.ts';
+import { toolHint } from './tool-failures.ts';
 
 export interface ExecOptions {
   cwd?: string;
@@ -32,7 +33,10 @@ export class ExecError extends Error {
     readonly result: ExecResult,
   ) {
     const tail = lastLines(result.stderr || result.stdout, 20);
-    super(`${command} exited with code ${result.code}${tail ? `:\n${tail}` : ''}`);
+    const hint = toolHint(command, `${result.stderr}\n${result.stdout}`);
+    super(
+      `${command} exited with code ${result.code}${tail ? `:\n${tail}` : ''}${hint ? `\nhint: ${hint}` : ''}`,
+    );
   }
 }
 
