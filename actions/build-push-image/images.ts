@@ -38,9 +38,12 @@ export function imageNames(repository: string, lines: string[]): ImageName[] {
     }
     if (attrs.enable === 'false') continue;
     const name = (attrs.name ?? '').toLowerCase();
+    const image = splitHost(name);
+    const repositoryIssue = repositoryProblem(image.repository);
+    if (repositoryIssue) throw invalid('images', image.repository, repositoryIssue);
+    // The host, and the length of the whole name.
     const problem = nameProblem(name);
     if (problem) throw invalid('images', name, problem);
-    const image = splitHost(name);
     if (!names.some((n) => n.host === image.host && n.repository === image.repository)) names.push(image);
   }
   if (names.length === 0) throw new InputError('repository', 'is required (or name the images in images)');
