@@ -91,13 +91,13 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     tools: ['git'],
     name: 'shallow clone pushed',
     pattern: /shallow update not allowed/i,
-    hint: 'the clone is shallow and the server takes no pushes from it: fetch the whole history (actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0)',
+    hint: 'the clone is shallow and the server takes no pushes from it: fetch the whole history (actions/checkout fetch-depth: 0; on GitLab, a Git shallow clone depth of 0 in the CI/CD settings)',
   },
   {
     tools: ['git'],
     name: 'commit not in a shallow clone',
     pattern: /fatal: bad object|unknown revision or path not in the working tree|Not a valid commit name/i,
-    hint: `a commit git needs is not in the checkout: if it is shallow, fetch more history (actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0, or a larger ${setting('initial-fetch-depth')}); otherwise check the commit named`,
+    hint: `a commit git needs is not in the checkout: if it is shallow, fetch more history (actions/checkout fetch-depth: 0; on GitLab, a Git shallow clone depth of 0; or a larger ${setting('initial-fetch-depth')}); otherwise check the commit named`,
   },
   {
     tools: ['git'],
