@@ -71,18 +71,9 @@ for (const [signal, code] of [
 // The golden-actions CLI
 
 type Outputs = Record<string, unknown>;
-type ActionResult = { outputs: Outputs; pending?: undefined } | { pending: string };
 
-/**
- * Runs `golden-actions <action> ... --json` in the app repository. Resolves with the outputs, or with
- * `{ pending }` when the action reports that it is not implemented yet. Any other failure stops the demo.
- */
-async function action(
-  name: string,
-  flags: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<ActionResult> {
+/** Runs `golden-actions <action> ... --json` in the app repository: its outputs, or the demo stops. */
+async function action(name: string, flags: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Outputs> {
   say(dim(`      $ golden-actions ${name} ${flags.map(quoteArg).join(' ')}`));
   const result = await run(process.execPath, [cli, name, ...flags, '--json'], {
     cwd,
@@ -92,14 +83,13 @@ async function action(
   });
   if (result.code === 0) {
     try {
-      return { outputs: JSON.parse(result.stdout || '{}') as Outputs };
+      return JSON.parse(result.stdout || '{}') as Outputs;
     } catch {
       throw new DemoError(`${name} printed no JSON outputs:\n${redact(result.stdout)}`);
     }
   }
   const message = redact(result.stderr.trim()).split('\n').filter(Boolean).pop() ?? `exit ${result.code}`;
   const reason = message.replace(/^error:\s*/, '');
-  if (/not implemented yet/i.test(reason)) return { pending: reason };
   throw new DemoError(`${name} failed (exit ${result.code}): ${reason}`);
 }
 
@@ -328,7 +318,7 @@ async function main(): Promise<void> {
   let tag = '';
   let digest: string | undefined;
   await steps.run('build-push-image', async () => {
-    const result = await runAction('build-push-image', [
+    const outputs = await runAction('build-push-image', [
       '--repository',
       'my-app',
       '--context',
@@ -339,14 +329,6 @@ async function main(): Promise<void> {
       `BASE_IMAGE=${baseImage}`,
       ...registryFlags,
     ]);
-    if (result.pending !== undefined) {
-      // The same tag build-push-image would give this commit: type=timestamp-sha.
-      const time = (await git(['show', '--no-patch', '--format=%ct', sha], paths.app)).stdout.trim();
-      tag = `${time}-${sha.slice(0, 7)}`;
-      say(dim(`      continuing with the tag it would give this commit: ${tag} (type=timestamp-sha)`));
-      return result;
-    }
-    const outputs = result.outputs;
     if (typeof outputs.tag !== 'string' || typeof outputs.digest !== 'string')
       throw new DemoError(`build-push-image gave no tag/digest: ${JSON.stringify(outputs)}`);
     image = String(outputs.image ?? image);
@@ -358,22 +340,20 @@ async function main(): Promise<void> {
   // 6. package-push-chart ---------------------------------------------------------------------------------
   let chart: { ref?: string; digest?: string } | undefined;
   await steps.run('package-push-chart', async () => {
-    const result = await runAction('package-push-chart', [
+    chart = (await runAction('package-push-chart', [
       '--chart',
       'charts/my-app',
       '--app-version',
       tag,
       ...registryFlags,
-    ]);
-    if (result.pending !== undefined) return result;
-    chart = result.outputs as typeof chart & object;
+    ])) as typeof chart & object;
     return `${chart.ref} ${dim(chart.digest ?? '')} (appVersion ${tag})`;
   });
 
   // 7. bump-gitops-tag ------------------------------------------------------------------------------------
   let bump: { changed?: boolean; commit?: string; 'previous-tag'?: string } | undefined;
   await steps.run('bump-gitops-tag', async () => {
-    const result = await runAction('bump-gitops-tag', [
+    bump = (await runAction('bump-gitops-tag', [
       '--repository',
       `file://${paths.gitops}`,
       '--branch',
@@ -384,9 +364,7 @@ async function main(): Promise<void> {
       image,
       '--tag',
       tag,
-    ]);
-    if (result.pending !== undefined) return result;
-    bump = result.outputs as typeof bump & object;
+    ])) as typeof bump & object;
     if (bump.changed !== true)
       throw new DemoError(`bump-gitops-tag changed nothing: ${JSON.stringify(bump)}`);
     return `commit ${bump.commit?.slice(0, 7)} on main: ${bump['previous-tag'] || '?'} → ${tag}`;
@@ -414,9 +392,7 @@ async function main(): Promise<void> {
       .flatMap((job) => job.steps)
       .find((s) => s.uses?.includes('/verify-paths-filter@'))?.with?.filters;
     if (!filters) throw new DemoError('the example workflow has no verify-paths-filter step');
-    const result = await runAction('verify-paths-filter', ['--filters', filters, '--base', 'HEAD~1']);
-    if (result.pending !== undefined) return result;
-    const filter = result.outputs as {
+    const filter = (await runAction('verify-paths-filter', ['--filters', filters, '--base', 'HEAD~1'])) as {
       'loop-risk'?: boolean;
       changes: string[];
       app?: boolean;
@@ -481,12 +457,8 @@ async function main(): Promise<void> {
   // Summary -----------------------------------------------------------------------------------------------
   say();
   say(bold('Summary'));
-  say(
-    `  image   ${digest ? `${image}:${tag}\n          ${image}@${digest}` : yellow('not built (build-push-image not implemented yet)')}`,
-  );
-  say(
-    `  chart   ${chart ? `${chart.ref} ${dim(chart.digest ?? '')}` : yellow('not pushed (package-push-chart not implemented yet)')}`,
-  );
+  say(`  image   ${image}:${tag}\n          ${image}@${digest}`);
+  say(`  chart   ${chart?.ref} ${dim(chart?.digest ?? '')}`);
   if (bump?.commit) {
     say(`  GitOps  commit ${bump.commit} in ${dim(paths.gitops)}`);
     const show = await git(
@@ -498,8 +470,6 @@ async function main(): Promise<void> {
       const removed = line.startsWith('-') && !line.startsWith('---');
       say(`          ${added ? green(line) : removed ? red(line) : line}`);
     }
-  } else {
-    say(`  GitOps  ${yellow('no commit (bump-gitops-tag not implemented yet)')}`);
   }
 
   // What Flux would deploy from the GitOps repository's main branch, with the registry as it is now.
@@ -511,16 +481,7 @@ async function main(): Promise<void> {
 
   say();
   const total = seconds(performance.now() - started);
-  if (steps.pending.length) {
-    say(
-      yellow(
-        `Incomplete: ${steps.pending.join(', ')} not implemented yet. Everything else passed in ${total}.`,
-      ),
-    );
-    process.exitCode = 2;
-  } else {
-    say(green(`The golden path passed in ${total}.`));
-  }
+  say(green(`The golden path passed in ${total}.`));
 }
 
 try {

@@ -29,13 +29,11 @@ export function redact(text: string): string {
 /** A failure the demo explains in its own words (no stack trace). */
 export class DemoError extends Error {}
 
-/** What a step gives back: a one-line result, or why it did not run or is not implemented yet. */
-export type StepResult = string | { pending: string } | { skipped: string } | undefined;
+/** What a step gives back: a one-line result, or why it did not run. */
+export type StepResult = string | { skipped: string } | undefined;
 
 export class Steps {
   private number = 0;
-  /** Titles of the steps that reported "not implemented yet". */
-  readonly pending: string[] = [];
 
   constructor(private readonly count: number) {}
 
@@ -45,10 +43,7 @@ export class Steps {
     const t0 = performance.now();
     const result = await fn();
     const took = dim(seconds(performance.now() - t0));
-    if (typeof result === 'object' && 'pending' in result) {
-      say(`      ${yellow(`⏳ ${result.pending}`)} ${took}`);
-      this.pending.push(title);
-    } else if (typeof result === 'object' && 'skipped' in result) {
+    if (typeof result === 'object' && 'skipped' in result) {
       say(`      ${dim(`– skipped: ${result.skipped}`)}`);
     } else {
       say(`      ${green('✓')} ${result ?? ''} ${took}`);
