@@ -17,8 +17,8 @@ export interface FluxFiles {
   notes: string[];
 }
 
-export async function workspaceFlux(workspace: string): Promise<FluxFiles> {
-  const { files, notes } = await readYamlFiles(workspace);
+export async function workspaceFlux(workspace: string, listed?: readonly string[]): Promise<FluxFiles> {
+  const { files, notes } = await readYamlFiles(workspace, listed);
   return withObjects(files, notes);
 }
 
@@ -50,7 +50,10 @@ export function finishFluxCheck(
 }
 
 /** The whole-wiring check of a folder: what verify-paths-filter and `golden-actions flux-check` run. */
-export async function wiringCheck(root: string): Promise<{ flux: FluxFiles; findings: Finding[] }> {
-  const flux = await workspaceFlux(root);
+export async function wiringCheck(
+  root: string,
+  listed?: readonly string[],
+): Promise<{ flux: FluxFiles; findings: Finding[] }> {
+  const flux = await workspaceFlux(root, listed);
   return { flux, findings: checkWiring(flux.objects) };
 }

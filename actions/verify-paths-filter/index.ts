@@ -40,8 +40,8 @@ export async function run(args: Args): Promise<Record<string, string>> {
     throw new InputError('initial-fetch-depth', 'must be a number of commits, 1 or more');
   const git = await checkoutGit(args, repo);
   git.initialFetchDepth = Math.floor(inputs['initial-fetch-depth']);
-  // The loop guard's listing of the checkout (`git ls-files --others` walks every folder: the
-  // slowest git call in a big repository) runs beside the diff and the matching, not after them.
+  // The listing of the checkout (git's index), for the loop guard and the Flux check, runs beside
+  // the diff and the matching, not after them.
   const view = repoView(git, context.defaultBranch);
   view.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   for (const filter of filters) {
@@ -96,7 +96,8 @@ export async function run(args: Args): Promise<Record<string, string>> {
   if (fluxMode !== 'off') {
     // Outputs first: a failing check still leaves the filters' results to later steps.
     if (fluxMode === 'fail') for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
-    const { flux, findings } = await wiringCheck(repo);
+    // The loop guard's listing of the checkout, not a second walk of it.
+    const { flux, findings } = await wiringCheck(repo, (await view).files);
     finishFluxCheck(
       args,
       flux,

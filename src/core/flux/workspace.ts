@@ -10,29 +10,59 @@ import type { SourceFile } from './objects.ts';
 const MAX_FILES = 20_000;
 const MAX_BYTES = 2_000_000;
 
-export async function readYamlFiles(root: string): Promise<{ files: SourceFile[]; notes: string[] }> {
+/**
+ * `listed`: the folder's files as git's index lists them, when the caller has them already (a
+ * checkout of 100k files took a second to walk); otherwise the folder is walked.
+ */
+export async function readYamlFiles(
+  root: string,
+  listed?: readonly string[],
+): Promise<{ files: SourceFile[]; notes: string[] }> {
   const files: SourceFile[] = [];
   const notes: string[] = [];
-  const paths: string[] = [];
-  const walk = async (dir: string, prefix: string) => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(join(dir, entry.name), path);
-      else if (entry.isFile() && isYamlName(path)) paths.push(path);
-    }
-  };
-  await walk(root, '');
+  const paths = listed
+    ? listed.filter((path) => isYamlName(path) && !path.split('/').some(skipped))
+    : (await walk(root)).filter(isYamlName);
+  // Folder by folder, names in locale order: the same order however the files were found.
+  paths.sort(bySegments);
   if (paths.length > MAX_FILES)
     notes.push(`only the first ${MAX_FILES} of ${paths.length} YAML files were read`);
   for (const path of paths.slice(0, MAX_FILES)) {
     const full = join(root, path);
-    if ((await stat(full)).size > MAX_BYTES) {
+    // A listed file may be gone from the work tree (deleted, not yet committed).
+    const size = (await stat(full).catch(() => undefined))?.size;
+    if (size === undefined) continue;
+    if (size > MAX_BYTES) {
       notes.push(`${path} is larger than ${MAX_BYTES} bytes and was not read`);
       continue;
     }
     files.push({ path, text: await readFile(full, 'utf8') });
   }
   return { files, notes };
+}
+
+const skipped = (name: string) => name.startsWith('.') || name === 'node_modules';
+
+async function walk(root: string): Promise<string[]> {
+  const paths: string[] = [];
+  const visit = async (dir: string, prefix: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (skipped(entry.name)) continue;
+      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await visit(join(dir, entry.name), path);
+      else if (entry.isFile()) paths.push(path);
+    }
+  };
+  await visit(root, '');
+  return paths;
+}
+
+function bySegments(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const order = left[i]!.localeCompare(right[i]!);
+    if (order !== 0) return order;
+  }
+  return left.length - right.length;
 }

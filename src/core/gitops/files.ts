@@ -48,4 +48,13 @@ export function sparseFolders(globs: string[]): string[] | undefined {
   return list.filter((p) => !list.some((q) => q !== p && p.startsWith(`${q}/`)));
 }
 
-export const isYamlName = (path: string) => /\.ya?ml$/i.test(path) || /(^|\/)Kustomization$/.test(path);
+export const isYamlName = (path: string) => {
+  // No regex and no new string for most paths: the loop guard and the Flux check ask this of every
+  // file in the checkout.
+  const extension = path.length - path.lastIndexOf('.');
+  if (extension === 4 || extension === 5) {
+    const name = path.slice(-extension).toLowerCase();
+    if (name === '.yml' || name === '.yaml') return true;
+  }
+  return path.endsWith('Kustomization') && (path.length === 13 || path[path.length - 14] === '/');
+};
