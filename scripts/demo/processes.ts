@@ -6,7 +6,6 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { DemoError, dim, redact, say } from './output.ts';
 
@@ -135,18 +134,8 @@ export async function onPath(command: string): Promise<string | undefined> {
   return undefined;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The test harness's: a port that was free a moment ago.
+export { freePort } from '../../test/harness/process.ts';
 
 /** Polls `check` (true, or the reason it is not up yet) until it holds or the time is up. */
 export async function waitFor(what: string, check: () => Promise<true | string>, timeoutMs = 10_000) {
