@@ -11,6 +11,7 @@ import { type ChangedFile, changedFiles, resolveComparison } from '../../src/cor
 import {
   applyFilters,
   type Filter,
+  type FilterResult,
   NEVER_SEEN_STATUSES,
   parseFilters,
 } from '../../src/core/paths/filters.ts';
@@ -85,7 +86,7 @@ export async function run(args: Args): Promise<Record<string, string>> {
         files.length,
         dialect,
         results,
-        dialectDifferences(filters, files, dialect, quantifier),
+        dialectDifferences(filters, files, results, dialect, quantifier),
       ),
     );
   }
@@ -190,6 +191,7 @@ const DIALECT_SAMPLE = 10_000;
 function dialectDifferences(
   filters: Filter[],
   files: ChangedFile[],
+  results: FilterResult[],
   dialect: Dialect,
   quantifier: Quantifier,
 ): DialectDifference[] {
@@ -197,7 +199,11 @@ function dialectDifferences(
   const stride = Math.ceil(files.length / DIALECT_SAMPLE);
   const sample = stride > 1 ? files.filter((_, index) => index % stride === 0) : files;
   const compared = sample.length < files.length ? sample.length : undefined;
-  const here = applyFilters(filters, sample, dialect, quantifier);
+  // This dialect's verdicts are known already: the results, cut down to the sample.
+  const sampled = compared ? new Set(sample.map((file) => file.path)) : undefined;
+  const here = sampled
+    ? results.map((result) => ({ ...result, files: result.files.filter((path) => sampled.has(path)) }))
+    : results;
   const there = applyFilters(filters, sample, other, quantifier);
   return here.flatMap((result, index) => {
     const mine = new Set(result.files);

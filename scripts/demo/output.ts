@@ -10,7 +10,7 @@ export const dim = paint('2');
 export const green = paint('32');
 export const yellow = paint('33');
 export const red = paint('31');
-export const cyan = paint('36');
+const cyan = paint('36');
 
 export const say = (line = '') => {
   process.stdout.write(`${line}\n`);

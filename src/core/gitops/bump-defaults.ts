@@ -16,7 +16,7 @@ export function parseBumpFiles(text: string): string[] {
 export const BUMP_DEFAULT_FILES: readonly string[] = parseBumpFiles(BUMP_FILES_INPUT.default);
 
 /** Both GitHub and GitLab start no push pipeline for a commit whose message carries this. */
-export const SKIP_CI_TOKEN = '[skip ci]';
+const SKIP_CI_TOKEN = '[skip ci]';
 
 /**
  * The commit message: the default subject (with the skip token when asked for) or the user's own,

@@ -26,7 +26,7 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const IPV6 = /^\[[0-9A-Fa-f:]+\]$/;
 
 /** Host, `/` and repository together (clients refuse longer names). */
-export const MAX_NAME_LENGTH = 255;
+const MAX_NAME_LENGTH = 255;
 
 /** The tag grammar in a message. */
 export const TAG_RULE = '1 to 128 letters, digits, _ . -, not starting with . or -';
@@ -82,7 +82,6 @@ export function digestProblem(digest: string): string | undefined {
 }
 
 export const isValidTag = (tag: string): boolean => tagProblem(tag) === undefined;
-export const isValidDigest = (digest: string): boolean => digestProblem(digest) === undefined;
 
 /** `ghcr.io/team/app` → host `ghcr.io`; `team/app` → no host (the default or configured registry). */
 export function splitHost(name: string): { host?: string; repository: string } {
@@ -135,9 +134,10 @@ export function referenceProblem(text: string): string | undefined {
   const ref = parseImageRef(text);
   const name = nameProblem(ref.name);
   if (name) return `name '${ref.name}' ${name}`;
-  if (ref.tag !== undefined && !isValidTag(ref.tag)) return `tag '${ref.tag}' ${tagProblem(ref.tag)}`;
-  if (ref.digest !== undefined && !isValidDigest(ref.digest))
-    return `digest '${ref.digest}' ${digestProblem(ref.digest)}`;
+  const tag = ref.tag === undefined ? undefined : tagProblem(ref.tag);
+  if (tag) return `tag '${ref.tag}' ${tag}`;
+  const digest = ref.digest === undefined ? undefined : digestProblem(ref.digest);
+  if (digest) return `digest '${ref.digest}' ${digest}`;
   return undefined;
 }
 
