@@ -9,11 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as buildPushImage from '../../../actions/build-push-image/index.ts';
 import * as bumpGitopsTag from '../../../actions/bump-gitops-tag/index.ts';
 import * as packagePushChart from '../../../actions/package-push-chart/index.ts';
-import type { RunContext } from '../../../src/core/context.ts';
 import { InputError } from '../../../src/core/errors.ts';
-import { silentLogger } from '../../../src/core/log.ts';
 import { repositoryProblem } from '../../../src/core/registry/reference.ts';
-import type { ActionModule } from '../../../src/definition.ts';
+import { firstFailure } from '../../harness/action-run.ts';
 
 const HELLO = join(import.meta.dirname, '../../fixtures/charts/hello');
 const root = mkdtempSync(join(tmpdir(), 'ga-names-'));
@@ -21,35 +19,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Whether the action accepts the name: its first failure (if any) is not about `inputs`. */
 async function accepts(
-  action: { definition: ActionModule['definition']; run: unknown },
+  action: Parameters<typeof firstFailure>[0],
   inputs: Record<string, unknown>,
   about: string[],
   workspace = root,
 ): Promise<boolean> {
-  const defaults = Object.fromEntries(
-    Object.entries(action.definition.inputs).map(([name, spec]) => [name, spec.default ?? '']),
-  );
-  const context: RunContext = {
-    platform: 'cli',
-    workspace,
-    tempDir: workspace,
-    sha: 'a'.repeat(40),
-    ref: 'refs/heads/main',
-    event: 'push',
-  };
-  const run = action.run as ActionModule['run'];
-  const error = await run({
-    inputs: { ...defaults, ...inputs } as Parameters<ActionModule['run']>[0]['inputs'],
-    context,
-    log: silentLogger,
-    mask() {},
-    idToken: async () => '',
-    summary() {},
-    setOutput() {},
-  }).then(
-    () => undefined,
-    (e: Error) => e,
-  );
+  const error = await firstFailure(action, inputs, workspace);
   if (error instanceof InputError) return !about.includes(error.input);
   return !(error && /'name' '.*' cannot be an OCI repository name/.test(error.message));
 }

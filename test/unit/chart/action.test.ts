@@ -3,19 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { definition, run } from '../../../actions/package-push-chart/index.ts';
-import type { RunContext } from '../../../src/core/context.ts';
 import { InputError } from '../../../src/core/errors.ts';
-import { silentLogger } from '../../../src/core/log.ts';
-import type { Inputs, RunArgs } from '../../../src/definition.ts';
+import type { Inputs } from '../../../src/definition.ts';
+import { firstFailure } from '../../harness/action-run.ts';
 
 const HELLO = join(import.meta.dirname, '../../fixtures/charts/hello');
 const root = mkdtempSync(join(tmpdir(), 'ga-ppc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 type ChartInputs = Inputs<typeof definition>;
-const defaults = Object.fromEntries(
-  Object.entries(definition.inputs).map(([name, spec]) => [name, 'default' in spec ? spec.default : '']),
-) as unknown as ChartInputs;
 
 let counter = 0;
 function workspace(charts: string[], extra: (dir: string) => void = () => {}): string {
@@ -28,29 +24,9 @@ function workspace(charts: string[], extra: (dir: string) => void = () => {}): s
 
 /** Runs the action up to its first network call; registry inputs are left empty on purpose. */
 async function failure(dir: string, inputs: Partial<ChartInputs>): Promise<Error> {
-  const context: RunContext = {
-    platform: 'cli',
-    workspace: dir,
-    tempDir: dir,
-    sha: 'a'.repeat(40),
-    ref: 'refs/heads/main',
-    event: 'push',
-  };
-  const args: RunArgs<ChartInputs> = {
-    inputs: { ...defaults, ...inputs },
-    context,
-    log: silentLogger,
-    mask() {},
-    idToken: async () => '',
-    summary() {},
-    setOutput() {},
-  };
-  return run(args).then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: Error) => error,
-  );
+  const error = await firstFailure({ definition, run }, inputs, dir);
+  if (!error) throw new Error('expected a failure');
+  return error;
 }
 
 describe('package-push-chart inputs (checked before any network call)', () => {
