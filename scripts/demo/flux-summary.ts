@@ -5,6 +5,7 @@
  */
 
 import { parseAllDocuments } from 'yaml';
+import { ociTag } from '../../src/core/chart/version.ts';
 import { type DeployedRelease, type FluxDeployment, whatFluxWillDeploy } from '../../src/core/flux/deploy.ts';
 import { label, readFluxObjects, repositoryOfPolicy, type SourceFile } from '../../src/core/flux/objects.ts';
 import { releaseCharts } from '../../src/core/flux/releases.ts';
@@ -49,10 +50,7 @@ export async function fluxView(
 
   const appVersions = new Map<string, string>();
   for (const release of deployment.releases) {
-    const repository =
-      release.from &&
-      release.chart &&
-      inRegistry(`${release.from}/${release.chart}`.replace(/^oci:\/\//, ''));
+    const repository = release.ociUrl && inRegistry(release.ociUrl.replace(/^oci:\/\//, ''));
     if (!repository || !release.version) continue;
     const appVersion = await chartAppVersion(client, repository, release.version);
     if (appVersion) appVersions.set(release.release, appVersion);
@@ -60,9 +58,9 @@ export async function fluxView(
   return { deployment, appVersions, replicas: replicaCounts(files), imageTags };
 }
 
-/** `appVersion` from the chart's config blob (Chart.yaml as JSON); tags write `+` as `_`. */
+/** `appVersion` from the chart's config blob (Chart.yaml as JSON). */
 async function chartAppVersion(client: RegistryClient, repository: string, version: string) {
-  const manifest = await client.getManifest(repository, version.replaceAll('+', '_'));
+  const manifest = await client.getManifest(repository, ociTag(version));
   if (!manifest) return undefined;
   const config = (JSON.parse(manifest.body.toString('utf8')) as { config?: { digest?: string } }).config;
   if (!config?.digest) return undefined;
@@ -103,7 +101,9 @@ export function printFluxView(
   say(bold(`What Flux would deploy (${title})`));
   for (const release of deployment.releases) {
     say(`  ${release.release}, ${replicas.get(release.release) ?? 1} replica(s)`);
-    say(`    chart  ${release.from}/${release.chart} ${release.rule} → ${picked(release, appVersions)}`);
+    say(
+      `    chart  ${release.ociUrl ?? `${release.from}/${release.chart}`} ${release.rule} → ${picked(release, appVersions)}`,
+    );
   }
   for (const image of deployment.images) {
     const inGit = image.inGit[0]?.value;

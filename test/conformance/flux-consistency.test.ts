@@ -61,6 +61,8 @@ describe('The Flux check on the flux2-kustomize-helm-example layout', async () =
     expect(certManager).toMatchObject({
       chart: 'cert-manager',
       from: 'oci://quay.io/jetstack/charts/cert-manager',
+      // An OCIRepository's URL is the chart itself: no name appended.
+      ociUrl: 'oci://quay.io/jetstack/charts/cert-manager',
       rule: "version '1.x'",
       version: '1.19.1',
     });

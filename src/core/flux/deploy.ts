@@ -15,6 +15,8 @@ export interface DeployedRelease {
   chart?: string;
   /** The source's URL (`oci://host/path` or an HTTP index). */
   from?: string;
+  /** Where the chart itself is, for an OCI source (`oci://host/path/chart`, host in lower case). */
+  ociUrl?: string;
   /** `version '>=1.0.0 <2.0.0'`, `tag 1.2.3`, ... */
   rule: string;
   /** The version Flux picks from the known versions; undefined when they are not known or none fits. */
@@ -64,6 +66,7 @@ export function whatFluxWillDeploy(objects: FluxObjects, known: KnownArtifacts =
       where: chart.release.where,
       chart: chart.chart,
       from: chart.source?.url,
+      ociUrl: chart.ociUrl,
       rule: digest
         ? `digest ${digest}`
         : semver !== undefined

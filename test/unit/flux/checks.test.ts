@@ -359,6 +359,7 @@ describe('what Flux will deploy', () => {
       expect.objectContaining({
         release: 'HelmRelease my-app/my-app',
         chart: 'my-app',
+        ociUrl: `oci://${ECR}/charts/my-app`,
         rule: "version '>=1.0.0 <2.0.0'",
         version: '1.1.0',
       }),
