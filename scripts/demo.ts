@@ -9,9 +9,8 @@
  *
  * The summary uses the product's own parts: the registry client lists the registry, the Flux module
  * reads the GitOps repository and picks what Flux would. Everything lives in one temporary folder and
- * every process the demo starts is stopped again, also on failure and Ctrl-C. Steps whose
- * implementation has not landed yet are reported as such; the demo goes on where it can (the image
- * tag is then computed the way build-push-image computes it).
+ * every process the demo starts is stopped again, also on failure and Ctrl-C. A step that fails stops
+ * the demo with its reason.
  *
  * Run as `node --import tsx scripts/demo.ts` (tsx is a devDependency that `scripts/setup.sh` installs):
  * one Node process, so Ctrl-C reaches the demo itself.
@@ -23,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { PROGRAM_CONFIG_ENV } from '../src/core/env-vars.ts';
 import { RegistryClient } from '../src/core/registry/client.ts';
 import { fluxView, printFluxView } from './demo/flux-summary.ts';
 import {
@@ -50,9 +50,10 @@ const started = performance.now();
 const steps = new Steps(9);
 
 // The demo runs its own registry and buildah: variables meant for the user's own container setup
-// must not steer them (docker-registry reads every REGISTRY_* variable as its configuration).
+// must not steer them (docker-registry reads every REGISTRY_* variable as its configuration). The
+// registry's set of such variables, all of them: the demo's builder honours none of the user's.
 for (const key of Object.keys(process.env)) {
-  if (/^(REGISTRY_|DOCKER_|BUILDAH_)/.test(key)) delete process.env[key];
+  if (PROGRAM_CONFIG_ENV.test(key)) delete process.env[key];
 }
 
 let interrupted = false;
@@ -316,7 +317,7 @@ async function main(): Promise<void> {
   // 5. build-push-image -----------------------------------------------------------------------------------
   let image = `${registry}/my-app`;
   let tag = '';
-  let digest: string | undefined;
+  let digest = '';
   await steps.run('build-push-image', async () => {
     const outputs = await runAction('build-push-image', [
       '--repository',
@@ -338,7 +339,7 @@ async function main(): Promise<void> {
   });
 
   // 6. package-push-chart ---------------------------------------------------------------------------------
-  let chart: { ref?: string; digest?: string } | undefined;
+  let chart: { ref?: string; digest?: string } = {};
   await steps.run('package-push-chart', async () => {
     chart = (await runAction('package-push-chart', [
       '--chart',
@@ -346,7 +347,7 @@ async function main(): Promise<void> {
       '--app-version',
       tag,
       ...registryFlags,
-    ])) as typeof chart & object;
+    ])) as typeof chart;
     return `${chart.ref} ${dim(chart.digest ?? '')} (appVersion ${tag})`;
   });
 
@@ -410,7 +411,6 @@ async function main(): Promise<void> {
 
   // 9. Run the image --------------------------------------------------------------------------------------
   await steps.run('Run the image', async () => {
-    if (!digest) return { skipped: 'no image was built' };
     const container = (
       await buildah([
         'from',
@@ -458,7 +458,7 @@ async function main(): Promise<void> {
   say();
   say(bold('Summary'));
   say(`  image   ${image}:${tag}\n          ${image}@${digest}`);
-  say(`  chart   ${chart?.ref} ${dim(chart?.digest ?? '')}`);
+  say(`  chart   ${chart.ref} ${dim(chart.digest ?? '')}`);
   if (bump?.commit) {
     say(`  GitOps  commit ${bump.commit} in ${dim(paths.gitops)}`);
     const show = await git(

@@ -29,25 +29,18 @@ export function redact(text: string): string {
 /** A failure the demo explains in its own words (no stack trace). */
 export class DemoError extends Error {}
 
-/** What a step gives back: a one-line result, or why it did not run. */
-export type StepResult = string | { skipped: string } | undefined;
-
 export class Steps {
   private number = 0;
 
   constructor(private readonly count: number) {}
 
-  async run<T extends StepResult>(title: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs one step and prints its one-line result; a step that fails throws (the demo stops). */
+  async run(title: string, fn: () => Promise<string | undefined>): Promise<void> {
     this.number += 1;
     say(`${bold(cyan(`[${this.number}/${this.count}]`))} ${bold(title)}`);
     const t0 = performance.now();
     const result = await fn();
     const took = dim(seconds(performance.now() - t0));
-    if (typeof result === 'object' && 'skipped' in result) {
-      say(`      ${dim(`– skipped: ${result.skipped}`)}`);
-    } else {
-      say(`      ${green('✓')} ${result ?? ''} ${took}`);
-    }
-    return result;
+    say(`      ${green('✓')} ${result ?? ''} ${took}`);
   }
 }
