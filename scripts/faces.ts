@@ -3,7 +3,7 @@
  * template, and the Markdown input/output tables. Pure functions; scripts/generate.ts writes files.
  */
 import { stringify } from 'yaml';
-import { GITLAB_ID_TOKEN_VARIABLE } from '../src/core/env-vars.ts';
+import { ENV_VARS, type EnvVar, GITLAB_ID_TOKEN_VARIABLE } from '../src/core/env-vars.ts';
 import type { ActionDefinition, InputSpec } from '../src/definition.ts';
 import { inputVariable } from '../src/platform/cli.ts';
 
@@ -270,3 +270,16 @@ export function outputsTable(definition: ActionDefinition, face: 'github' | 'git
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|');
+
+/** The variable registry as a Markdown table, one row per variable, in the registry's order. */
+export function envTable(): string {
+  const rows = Object.entries(ENV_VARS as Record<string, EnvVar>).map(([name, v]) => {
+    const child = v.private ? 'never' : v.programConfig ? 'when the builder asks' : '';
+    return `| \`${name}\` | ${v.area} | ${v.use} | ${child} | ${cell(v.why)} |`;
+  });
+  return [
+    '| Variable | Where | Use | Passed to child programs | Why |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}

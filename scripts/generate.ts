@@ -6,9 +6,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actions } from '../actions/index.ts';
-import { ENV_VARS, type EnvVar } from '../src/core/env-vars.ts';
 import {
   DEFAULT_RUNNER_IMAGE,
+  envTable,
   githubActionYaml,
   gitlabComponentYaml,
   inputsTable,
@@ -61,16 +61,3 @@ for (const { definition } of actions) {
 await fillFile('README.md', readmeBlocks);
 await fillFile('gitlab-components/README.md', gitlabBlocks);
 await fillFile('docs/environment.md', { variables: envTable() });
-
-/** The variable registry as a Markdown table, one row per variable, in the registry's order. */
-function envTable(): string {
-  const rows = Object.entries(ENV_VARS as Record<string, EnvVar>).map(([name, v]) => {
-    const child = v.private ? 'never' : v.programConfig ? 'when the builder asks' : '';
-    return `| \`${name}\` | ${v.area} | ${v.use} | ${child} | ${v.why.replace(/\|/g, '\\|')} |`;
-  });
-  return [
-    '| Variable | Where | Use | Passed to child programs | Why |',
-    '|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-}

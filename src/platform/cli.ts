@@ -5,6 +5,7 @@ import { UserError } from '../core/errors.ts';
 import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../core/git/info.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
 import type { OutputType } from '../definition.ts';
+import type { PlatformContext } from './context.ts';
 import { writeInert } from './github-commands.ts';
 import { type OutputMeta, type Platform, Redactor } from './platform.ts';
 
@@ -122,7 +123,7 @@ export class CliPlatform implements Platform {
     return this.env.RUNNER_TEMP;
   }
 
-  async context(): Promise<Omit<RunContext, 'tempDir'>> {
+  async context(): Promise<PlatformContext> {
     const cwd = process.cwd();
     const workspace = (await repositoryRoot(cwd)) ?? cwd;
     const sha = this.options.sha ?? (await headSha(workspace));

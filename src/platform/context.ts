@@ -11,9 +11,13 @@ export type PlatformContext = Omit<RunContext, 'tempDir'>;
  */
 export async function withCommitTimes(context: PlatformContext): Promise<PlatformContext> {
   const head = context.pullRequestHead;
+  const [built, headTime] = await Promise.all([
+    commitTime(context.workspace, context.sha),
+    head && commitTime(context.workspace, head.sha),
+  ]);
   return {
     ...context,
-    pullRequestHead: head && { sha: head.sha, commitTime: await commitTime(context.workspace, head.sha) },
-    commitTime: (await commitTime(context.workspace, context.sha)) ?? context.commitTime,
+    pullRequestHead: head && { sha: head.sha, commitTime: headTime },
+    commitTime: built ?? context.commitTime,
   };
 }

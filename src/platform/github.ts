@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunContext } from '../core/context.ts';
-import { knownEnv, prefixedEnv } from '../core/env-vars.ts';
+import { type KnownEnv, knownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
 import { connectionHint, httpFetch } from '../core/net/http.ts';
@@ -91,7 +91,7 @@ export class GitHubPlatform implements Platform {
  * The run's context as GitHub's variables and the event payload state it; git's commit times are
  * added by `withCommitTimes` (the payload's head-commit time stands in when there is no checkout).
  */
-export function githubContext(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): PlatformContext {
+export function githubContext(env: KnownEnv, payload: Record<string, unknown>): PlatformContext {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   const ref = env.GITHUB_REF ?? '';
   const pr = payload.pull_request as

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunContext } from '../core/context.ts';
-import { GITLAB_ID_TOKEN_VARIABLE, prefixedEnv } from '../core/env-vars.ts';
+import { GITLAB_ID_TOKEN_VARIABLE, type KnownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import { type CliOptions, CliPlatform } from './cli.ts';
 import { type PlatformContext, withCommitTimes } from './context.ts';
@@ -107,7 +107,7 @@ export class GitLabPlatform extends CliPlatform {
  * --default-branch win); git's commit times are added by `withCommitTimes`.
  */
 export function gitlabContext(
-  env: NodeJS.ProcessEnv,
+  env: KnownEnv,
   options: Pick<CliOptions, 'ref' | 'sha' | 'defaultBranch'> = {},
 ): PlatformContext {
   const tag = env.CI_COMMIT_TAG;

@@ -25,7 +25,10 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  process.env = { ...saved };
+  // In place: the unit tests share one process, and a plain object in its stead would not be the
+  // environment child programs inherit.
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
 });
 
 describe('GitHub platform', () => {
