@@ -3,7 +3,7 @@ import type { RunContext } from '../core/context.ts';
 import { type KnownEnv, knownEnv, prefixedEnv } from '../core/env-vars.ts';
 import { UserError } from '../core/errors.ts';
 import type { Logger, SourcePosition } from '../core/log.ts';
-import { connectionHint, httpFetch } from '../core/net/http.ts';
+import { connectionHint, type HttpResponse, httpRequest } from '../core/net/http.ts';
 import { isRetryableStatus, isTransientNetworkError, retry } from '../core/util/retry.ts';
 import { type PlatformContext, withCommitTimes } from './context.ts';
 import {
@@ -173,16 +173,16 @@ async function requestIdToken(url: string, requestToken: string, audience: strin
   const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
   return retry(
     async () => {
-      let response: Response;
+      let response: HttpResponse;
       let text: string;
       try {
-        response = await httpFetch(target, {
+        response = await httpRequest(target, {
           headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
           signal: AbortSignal.timeout(30_000),
         });
-        text = await response.text();
+        text = response.text();
       } catch (error) {
-        // fetch says only "fetch failed": name the host and the cause (ENOTFOUND, ECONNREFUSED, ...).
+        // Name the host and the innermost cause (getaddrinfo ENOTFOUND …, connect ECONNREFUSED …).
         throw new IdTokenError(
           `Cannot reach the OIDC token service at ${new URL(target).host}: ${networkCause(error)}${connectionHint(error)}`,
           isTransientNetworkError(error),

@@ -5,10 +5,11 @@
  * says: CONNECT through the proxy for https, absolute-URI forwarding for http, or direct.
  */
 import { readFileSync } from 'node:fs';
-import type { ClientRequest, Agent as HttpAgent } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { rootCertificates } from 'node:tls';
 import { knownEnv } from '../env-vars.ts';
 import { UserError } from '../errors.ts';
+import { proxyAgents } from './agents.ts';
 import { proxyConfigured, proxyFor } from './proxy-env.ts';
 
 /** `timeouts`: connection and answer limits in ms, as the SDK's default handler takes them. */
@@ -18,36 +19,25 @@ export async function awsRequestHandler(
 ) {
   const bundle = knownEnv(env).AWS_CA_BUNDLE;
   if (!proxyConfigured(env) && !bundle) return undefined;
-  const [{ NodeHttpHandler }, { Agent }, { HttpsProxyAgent }, { HttpProxyAgent }, http, https] =
-    await Promise.all([
-      import('@smithy/node-http-handler'),
-      import('agent-base'),
-      import('https-proxy-agent'),
-      import('http-proxy-agent'),
-      import('node:http'),
-      import('node:https'),
-    ]);
+  const [{ NodeHttpHandler }, { Agent }, http, https, viaProxy] = await Promise.all([
+    import('@smithy/node-http-handler'),
+    import('agent-base'),
+    import('node:http'),
+    import('node:https'),
+    proxyAgents(),
+  ]);
   const ca = bundle ? [...rootCertificates, readCaBundle(bundle)] : undefined;
   const direct = {
     http: new http.Agent({ keepAlive: true }),
     https: new https.Agent({ keepAlive: true, ca }),
   };
-  const proxied = new Map<string, HttpAgent>();
 
   class RoutingAgent extends Agent {
     connect(req: ClientRequest, options: { secureEndpoint: boolean; host?: string; port?: number }) {
       const scheme = options.secureEndpoint ? 'https' : 'http';
       const proxy = proxyFor(`${scheme}://${req.host}:${options.port ?? ''}`, env);
       if (!proxy) return options.secureEndpoint ? direct.https : direct.http;
-      const key = `${scheme} ${proxy}`;
-      let agent = proxied.get(key);
-      if (!agent) {
-        agent = options.secureEndpoint
-          ? new HttpsProxyAgent(proxy, { keepAlive: true })
-          : new HttpProxyAgent(proxy);
-        proxied.set(key, agent);
-      }
-      return agent;
+      return viaProxy(proxy, options.secureEndpoint);
     }
   }
   // `ca` on the routing agent reaches the TLS connection to the endpoint, also inside a tunnel.

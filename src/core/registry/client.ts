@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { connectionHint, httpFetch } from '../net/http.ts';
+import { connectionHint, HttpNetworkError, type HttpResponse, httpRequest } from '../net/http.ts';
 import {
   isRetryableStatus,
   isTransientNetworkError,
@@ -99,7 +99,7 @@ interface Call {
 }
 
 /**
- * A small OCI distribution client over fetch: Basic auth and Bearer token challenges (ghcr.io,
+ * A small OCI distribution client over httpRequest: Basic auth and Bearer token challenges (ghcr.io,
  * Docker Hub), bounded retries on 5xx/429/network errors (Retry-After honoured, bodies read inside
  * the retry), digests checked on everything read and written.
  */
@@ -139,7 +139,7 @@ export class RegistryClient {
       async (res) => {
         if (res.status === 404) return undefined;
         await this.expect(res, [200], 'look up', repository, ref);
-        return { digest: res.headers.get('docker-content-digest') };
+        return { digest: res.header('docker-content-digest') };
       },
     );
     if (!found) return undefined;
@@ -159,7 +159,7 @@ export class RegistryClient {
       async (res) => {
         if (res.status === 404) return undefined;
         await this.expect(res, [200], 'read manifest', repository, ref);
-        const body = Buffer.from(await res.arrayBuffer());
+        const body = res.body;
         const digest = sha256Digest(body);
         if (ref.startsWith('sha256:') && ref !== digest) {
           throw new RegistryError(
@@ -168,7 +168,7 @@ export class RegistryClient {
           );
         }
         const mediaType =
-          res.headers.get('content-type')?.split(';')[0]?.trim() ||
+          res.header('content-type')?.split(';')[0]?.trim() ||
           (JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ||
           MANIFEST_MEDIA_TYPES[0]!;
         return { digest, mediaType, body };
@@ -189,10 +189,10 @@ export class RegistryClient {
         async (res) => {
           if (res.status === 404) return undefined;
           await this.expect(res, [200], 'list the tags of', repository);
-          const body = (await res.json()) as { tags?: string[] | null };
+          const body = res.json() as { tags?: string[] | null };
           tags.push(...(body.tags ?? []));
           // `Link: </v2/<name>/tags/list?last=x&n=1000>; rel="next"`, relative to the registry.
-          return /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+          return /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.header('link') ?? '')?.[1];
         },
       );
       if (!next) return tags;
@@ -219,8 +219,7 @@ export class RegistryClient {
       },
       async (res) => {
         await this.expect(res, [200, 201], 'push manifest', repository, ref);
-        await res.body?.cancel();
-        const served = res.headers.get('docker-content-digest');
+        const served = res.header('docker-content-digest');
         if (served?.startsWith('sha256:') && served !== digest) {
           throw new RegistryError(
             `${this.host} stored manifest ${repository}:${ref} as ${served}, expected ${digest}`,
@@ -270,8 +269,7 @@ export class RegistryClient {
         headers: { 'content-length': '0' },
       });
       await this.expect(start, [202], 'start blob upload to', repository);
-      await start.body?.cancel();
-      const location = start.headers.get('location');
+      const location = start.header('location');
       if (!location) {
         throw new RegistryError(`${this.host} gave no upload location for ${repository}`, start.status);
       }
@@ -286,8 +284,7 @@ export class RegistryClient {
         body: data,
       });
       await this.expect(put, [201, 204], 'upload blob to', repository, digest);
-      await put.body?.cancel();
-      const stored = put.headers.get('docker-content-digest');
+      const stored = put.header('docker-content-digest');
       if (stored?.startsWith('sha256:') && stored !== digest) {
         throw new RegistryError(
           `${this.host} stored blob ${digest} of ${repository} as ${stored}`,
@@ -309,15 +306,14 @@ export class RegistryClient {
       },
       async (res) => {
         if (res.status === 404) {
-          await res.body?.cancel();
           throw new RegistryError(
             `${this.host} has no blob ${digest} in repository ${repository} (404)`,
             404,
           );
         }
         await this.expect(res, [200], 'read blob', repository, digest);
-        // Read inside the retry: a connection cut in the middle of the body is one more attempt.
-        const data = Buffer.from(await res.arrayBuffer());
+        // httpRequest read the body inside this attempt: a connection cut mid-body is one more attempt.
+        const data = res.body;
         if (digest.startsWith('sha256:') && sha256Digest(data) !== digest) {
           throw new RegistryError(
             `${this.host} served blob ${repository}@${digest} with other content`,
@@ -334,7 +330,7 @@ export class RegistryClient {
   }
 
   /** One request and the reading of its answer, retried together. */
-  private call<T>(call: Call, read: (res: Response) => Promise<T>): Promise<T> {
+  private call<T>(call: Call, read: (res: HttpResponse) => Promise<T>): Promise<T> {
     return this.withRetry(call.what, async () => read(await this.send(call)));
   }
 
@@ -369,7 +365,7 @@ export class RegistryClient {
       if (error instanceof RetryableStatus) {
         throw new RegistryError(`Registry ${this.host}: cannot ${error.detail} (${tries})`, error.status);
       }
-      if (isTransientNetworkError(error)) {
+      if (isTransientNetworkError(error) || error instanceof HttpNetworkError) {
         throw new UserError(
           `Cannot reach registry ${this.host} (${this.base}) to ${what}: ${describe(error)} (${tries})`,
           { cause: error },
@@ -380,40 +376,37 @@ export class RegistryClient {
   }
 
   /** One attempt: the request, an auth challenge answered once, redirects for reads. */
-  private async send(call: Call): Promise<Response> {
+  private async send(call: Call): Promise<HttpResponse> {
     let res = await this.fetchFollowing(call);
     if (res.status === 401) {
-      const challenge = res.headers.get('www-authenticate');
+      const challenge = res.header('www-authenticate');
       const sent = this.authorization(call.repository);
-      await res.body?.cancel();
       if (await this.answer(parseChallenge(challenge), call.repository, sent)) {
         res = await this.fetchFollowing(call);
       }
     }
     if (isRetryableStatus(res.status)) {
-      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-      const detail = `${call.what}: ${res.status} ${res.statusText}${await errorCodes(res)}`;
+      const retryAfter = parseRetryAfter(res.header('retry-after'));
+      const detail = `${call.what}: ${res.status} ${res.statusText}${errorCodes(res)}`;
       throw new RetryableStatus(res.status, detail, retryAfter);
     }
     return res;
   }
 
-  private async fetchFollowing(call: Call): Promise<Response> {
+  private async fetchFollowing(call: Call): Promise<HttpResponse> {
     let url = call.url;
     for (let hop = 0; ; hop++) {
       const sameOrigin = new URL(url).origin === new URL(this.base).origin;
       const auth = sameOrigin ? this.authorization(call.repository) : undefined;
-      const res = await httpFetch(url, {
+      const res = await httpRequest(url, {
         method: call.method,
         headers: { ...call.headers, ...(auth ? { authorization: auth } : {}) },
         body: call.body,
-        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
       });
       this.log.debug(`${call.method} ${redactUrl(url)} -> ${res.status}`);
-      const location = res.headers.get('location');
+      const location = res.header('location');
       if (!call.follow || res.status < 300 || res.status > 399 || !location || hop >= 5) return res;
-      await res.body?.cancel();
       url = new URL(location, url).toString();
     }
   }
@@ -463,24 +456,22 @@ export class RegistryClient {
     if (this.auth) {
       headers.authorization = `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
     }
-    const res = await httpFetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+    const res = await httpRequest(url, { headers, signal: AbortSignal.timeout(60_000) });
     if (isRetryableStatus(res.status)) {
-      await res.body?.cancel();
       throw new RetryableStatus(
         res.status,
         `get a token from ${url.origin}: ${res.status} ${res.statusText}`,
-        parseRetryAfter(res.headers.get('retry-after')),
+        parseRetryAfter(res.header('retry-after')),
       );
     }
     if (!res.ok) {
-      await res.body?.cancel();
       throw new RegistryError(
         `${this.host}: the token service ${url.origin}${url.pathname} refused ${this.auth ? `user '${this.auth.username}'` : 'anonymous access'} ` +
           `for ${scope || 'the registry'} (${res.status} ${res.statusText}). Check registry-username/registry-password.`,
         res.status,
       );
     }
-    const body = (await res.json()) as { token?: string; access_token?: string };
+    const body = res.json() as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) {
       throw new RegistryError(`${this.host}: the token service ${url.origin} returned no token`, res.status);
@@ -490,16 +481,16 @@ export class RegistryClient {
   }
 
   /** Throws a RegistryError (with the registry's error codes) unless the status is one of `ok`. */
-  private async expect(res: Response, ok: number[], action: string, repository: string, ref?: string) {
+  private async expect(res: HttpResponse, ok: number[], action: string, repository: string, ref?: string) {
     if (ok.includes(res.status)) return;
-    throw new RegistryError(this.failure(action, repository, ref, res, await errorCodes(res)), res.status);
+    throw new RegistryError(this.failure(action, repository, ref, res, errorCodes(res)), res.status);
   }
 
   private failure(
     action: string,
     repository: string,
     ref: string | undefined,
-    res: Response,
+    res: HttpResponse,
     codes: string,
   ): string {
     const subject = ref ? `${repository}${ref.startsWith('sha256:') ? '@' : ':'}${ref}` : repository;
@@ -518,9 +509,9 @@ export class RegistryClient {
 }
 
 /** ` (CODE: message; …)` from an OCI error body, or '' when there is none. */
-async function errorCodes(res: Response): Promise<string> {
+function errorCodes(res: HttpResponse): string {
   try {
-    const text = await res.text();
+    const text = res.text();
     const body = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
     const parts = (body.errors ?? []).map((e) => `${e.code ?? 'ERROR'}: ${e.message ?? ''}`.slice(0, 200));
     return parts.length ? ` (${parts.join('; ')})` : '';
@@ -537,6 +528,7 @@ function redactUrl(url: string): string {
 function describe(error: unknown): string {
   if (error instanceof RetryableStatus) return error.detail;
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
+  const message = e.message ?? String(error);
   const cause = e.cause?.code ?? e.cause?.message;
-  return `${e.message ?? String(error)}${cause ? ` (${cause})` : ''}${connectionHint(error)}`;
+  return `${message}${cause && !message.includes(cause) ? ` (${cause})` : ''}${connectionHint(error)}`;
 }

@@ -58,17 +58,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const transientNetworkCodes = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
+const transientNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 
 /** True for errors that a later attempt may not see: resets, time-outs, DNS hiccups, cut bodies. */
 export function isTransientNetworkError(error: unknown): boolean {
@@ -77,8 +67,7 @@ export function isTransientNetworkError(error: unknown): boolean {
     if (typeof code === 'string' && transientNetworkCodes.has(code)) return true;
     if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') return true;
   }
-  // undici: `fetch failed` before the headers, `terminated` when the body is cut off.
-  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated');
+  return false;
 }
 
 /** HTTP statuses worth another attempt: throttling and server-side failures. */

@@ -78,7 +78,6 @@ describe('classifyStsError (docs/design/aws.md#retries)', () => {
     [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'retry'],
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'retry'],
     [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'retry'],
-    [new TypeError('fetch failed'), 'retry'],
     [new Error('something else'), 'fatal'],
   ])('%s -> %s', (error, expected) => {
     expect(classifyStsError(error)).toBe(expected);

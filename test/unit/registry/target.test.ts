@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../../src/core/errors.ts';
 import { type ResolveRegistryOptions, resolveRegistry } from '../../../src/core/registry/target.ts';
+import { recordConnections } from '../../harness/connections.ts';
 
 function options(overrides: Partial<ResolveRegistryOptions> = {}) {
   const idToken = vi.fn(async () => 'token');
@@ -34,7 +35,7 @@ async function inputErrorOf(promise: Promise<unknown>): Promise<InputError> {
 
 describe('resolveRegistry without the network', () => {
   it('takes a named registry with username/password and never touches AWS', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const connections = recordConnections();
     const {
       options: o,
       idToken,
@@ -53,8 +54,8 @@ describe('resolveRegistry without the network', () => {
     });
     expect(mask).toHaveBeenCalledWith('ghp_secret');
     expect(idToken).not.toHaveBeenCalled();
-    expect(fetchSpy).not.toHaveBeenCalled();
-    fetchSpy.mockRestore();
+    expect(connections.hosts()).toEqual([]);
+    connections.restore();
   });
 
   it('takes a non-ECR registry named without credentials or role as anonymous', async () => {
@@ -92,14 +93,14 @@ describe('resolveRegistry without the network', () => {
   });
 
   it('validates the role ARN before any token or network call', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const connections = recordConnections();
     const { options: o, idToken } = options({
       awsRegion: 'eu-west-1',
       roleToAssume: 'arn:aws:iam::123:role/ci',
     });
     expect((await inputErrorOf(resolveRegistry(o))).input).toBe('role-to-assume');
     expect(idToken).not.toHaveBeenCalled();
-    expect(fetchSpy).not.toHaveBeenCalled();
-    fetchSpy.mockRestore();
+    expect(connections.hosts()).toEqual([]);
+    connections.restore();
   });
 });
