@@ -90,6 +90,9 @@ export async function assumeRoleWithWebIdentity(options: AssumeRoleOptions): Pro
     );
   }
   const log = options.log ?? silentLogger;
+  // The first token is requested while the SDK loads: its round trip overlaps the module compile.
+  const firstToken = options.token();
+  firstToken.catch(() => {}); // awaited in the first attempt; a failure is handled there
   const [{ STSClient, AssumeRoleWithWebIdentityCommand }, requestHandler] = await Promise.all([
     import('@aws-sdk/client-sts'),
     awsRequestHandler(process.env, AWS_TIMEOUTS),
@@ -110,7 +113,7 @@ export async function assumeRoleWithWebIdentity(options: AssumeRoleOptions): Pro
       async (attempt) => {
         last = { attempt };
         phase = 'token';
-        const token = await options.token();
+        const token = await (attempt === 1 ? firstToken : options.token());
         phase = 'sts';
         last = { token, fetchedAt: new Date(), attempt };
         last.usedAt = new Date();

@@ -32,6 +32,11 @@ export interface EcrAuthorization {
 
 type EcrModule = typeof import('@aws-sdk/client-ecr');
 
+/** Starts loading the ECR SDK, so that it compiles while another call (STS) is on the network. */
+export function preloadEcrSdk(): void {
+  import('@aws-sdk/client-ecr').catch(() => {}); // a failure shows again on first use
+}
+
 /** The few ECR calls the actions need, with retries and messages a user can act on. */
 export class Ecr {
   private sdk?: Promise<{ mod: EcrModule; client: ECRClient }>;

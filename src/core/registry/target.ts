@@ -1,5 +1,5 @@
 import { assumeRoleWithWebIdentity, defaultCredentials, validateRoleArn } from '../aws/credentials.ts';
-import { Ecr } from '../aws/ecr.ts';
+import { Ecr, preloadEcrSdk } from '../aws/ecr.ts';
 import { InputError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { registryHost } from './hosts.ts';
@@ -81,6 +81,7 @@ export async function resolveRegistry(options: ResolveRegistryOptions): Promise<
   }
   const roleArn = options.roleToAssume.trim() ? validateRoleArn(options.roleToAssume) : undefined;
 
+  preloadEcrSdk();
   let credentials = defaultCredentials();
   if (roleArn) {
     const audience = options.audience.trim() || 'sts.amazonaws.com';
