@@ -39,7 +39,19 @@ export function imageLabels(
     if (eq <= 0) throw new InputError(input, `'${line}' is not key=value`);
     labels[line.slice(0, eq).trim()] = exp.expand(line.slice(eq + 1), line, input);
   }
-  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => labelKeyOrder(a, b)));
+}
+
+const PLAIN_KEY = /^[a-z0-9.-]*$/;
+
+/**
+ * metadata-action orders labels by `localeCompare` of their keys. For keys of lower-case letters,
+ * digits, '.' and '-' (every OCI key) that is code-unit order, which spares the run ICU's collator:
+ * its first use costs about 16 ms.
+ */
+export function labelKeyOrder(a: string, b: string): number {
+  if (PLAIN_KEY.test(a) && PLAIN_KEY.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
 }
 
 /** `key=value` lines, the form of the `labels` output and of `docker build --label`. */

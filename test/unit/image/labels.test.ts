@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageLabels, labelLines } from '../../../src/core/image/labels.ts';
+import { imageLabels, labelKeyOrder, labelLines } from '../../../src/core/image/labels.ts';
 import { Expressions } from '../../../src/core/image/tags.ts';
 
 const facts = {
@@ -65,4 +65,39 @@ describe('imageLabels', () => {
   ])('rejects %s naming the input', (line, message) => {
     expect(() => imageLabels(facts, [line], 'annotations', exp)).toThrow(message);
   });
+});
+
+describe('label key order', () => {
+  // Keys with the shapes labels take: OCI keys, prefixes of each other, '-' and '.' next to letters
+  // and digits, and keys outside the fast path (upper case, '_', non-ASCII).
+  const keys = [
+    'org.opencontainers.image.title',
+    'org.opencontainers.image.source',
+    'org.opencontainers.image.revision',
+    'org.opencontainers.image.ref.name',
+    'org.opencontainers',
+    'org-opencontainers',
+    'org0',
+    'orga',
+    'a',
+    'a-b',
+    'a.b',
+    'a0',
+    'ab',
+    'a--b',
+    'com.example.1',
+    'com.example.10',
+    'com.example.9',
+    'Maintainer',
+    'maintainer',
+    'my_label',
+    'über',
+    '',
+  ];
+  it.each(keys.flatMap((a) => keys.map((b) => [a, b] as const)))(
+    '%j vs %j: as localeCompare orders them',
+    (a, b) => {
+      expect(Math.sign(labelKeyOrder(a, b))).toBe(Math.sign(a.localeCompare(b)));
+    },
+  );
 });
