@@ -15,17 +15,22 @@ export interface LazyAction {
 /** Runs one action on one platform. Returns the exit code (0 ok, 1 failed, 2 bad input); never throws. */
 export async function runAction(action: ActionModule | LazyAction, platform: Platform): Promise<number> {
   const { definition } = action;
-  let tempDir: string | undefined;
+  let made: Promise<string> | undefined;
   try {
     const inputs = parseInputs(
       definition,
       (name) => platform.input(name),
       (value) => platform.mask(value),
     );
-    // Bad input fails before the action's code (YAML, tar, AWS SDK, ...) is even loaded.
-    const { run } = 'load' in action ? await action.load() : action;
-    tempDir = await mkdtemp(join(platform.tempRoot || tmpdir(), 'golden-actions-'));
-    const context = { ...(await platform.context()), tempDir };
+    // Bad input fails before the action's code (YAML, tar, AWS SDK, ...) is even loaded. The scratch
+    // folder and the run's context (git asked for commit times) are made while that code compiles.
+    made = mkdtemp(join(platform.tempRoot || tmpdir(), 'golden-actions-'));
+    const [{ run }, platformContext, tempDir] = await Promise.all([
+      'load' in action ? action.load() : action,
+      platform.context(),
+      made,
+    ]);
+    const context = { ...platformContext, tempDir };
     const outputs = await run({
       inputs,
       context,
@@ -45,6 +50,7 @@ export async function runAction(action: ActionModule | LazyAction, platform: Pla
     // 2: the call was wrong (fix the input); 1: the action ran and failed.
     return error instanceof InputError ? 2 : 1;
   } finally {
+    const tempDir = await made?.catch(() => undefined);
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
   }
 }
