@@ -31,12 +31,21 @@ export class Git {
 
   /** Runs git and returns stdout; a non-zero exit throws `git <subcommand> failed: <git's reason>`. */
   async run(args: readonly string[], input?: string): Promise<string> {
+    return (await this.checked(args, input)).stdout;
+  }
+
+  /** Like run, stdout as bytes. */
+  async runBytes(args: readonly string[], input?: string): Promise<Buffer> {
+    return (await this.checked(args, input)).stdoutBytes ?? Buffer.alloc(0);
+  }
+
+  private async checked(args: readonly string[], input?: string): Promise<ExecResult> {
     const result = await this.exec(args, input);
     if (result.code !== 0) {
       this.log?.debug(`git ${args.join(' ')} failed: ${result.stderr}`);
       throw new UserError(`git ${subcommand(args)} failed: ${gitMessage(result)}`);
     }
-    return result.stdout;
+    return result;
   }
 
   /** Runs git; undefined instead of an error on a non-zero exit or when git is missing. */

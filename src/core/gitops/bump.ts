@@ -13,10 +13,11 @@ import type { Logger } from '../log.ts';
 import { backoffDelay, sleep as realSleep } from '../util/retry.ts';
 import type { ApiCommitter } from './api-commit.ts';
 import { fileMatcher, isYamlName, sparseFolders } from './files.ts';
-import { GitCheckout, type PushOutcome } from './git.ts';
+import { GitOpsClone, type PushOutcome } from './git.ts';
 import type { Plan, PlannedChange, PlanOptions, SourceFile } from './plan.ts';
 import type { PullRequestContent, PullRequestProvider } from './pull-request.ts';
 import type { StrategyName } from './targets.ts';
+import type { Snapshot } from './tree.ts';
 
 export interface BumpOptions extends PlanOptions {
   /** Clone URL (local paths as file:// so that --depth applies). */
@@ -53,7 +54,7 @@ export interface BumpOptions extends PlanOptions {
   };
   /** `commit-via: api` (push mode): the platform's API writes (and signs) the commit instead of git push. */
   apiCommitter?: ApiCommitter;
-  /** Use a blob-less sparse clone when the globs allow it (default true). */
+  /** Read only the globs' folders from a tree-less clone when the globs allow it (default true). */
   sparse?: boolean;
   backoff?: { baseMs?: number; capMs?: number; sleep?: (ms: number) => Promise<void> };
 }
@@ -94,7 +95,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
   const matching = fileMatcher(options.files);
   const prefixes = options.sparse === false ? undefined : sparseFolders(options.files);
   const repo = await logger.group(`Clone ${options.display}`, () =>
-    GitCheckout.clone({
+    GitOpsClone.clone({
       url: options.url,
       dir: options.workDir,
       branch: options.branch || undefined,
@@ -114,8 +115,8 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
   const attempt = async (n: number): Promise<BumpResult> => {
     const base = n === 1 ? repo.head : await repo.fetch(target);
     if (n > 1) logger.info(`attempt ${n}/${options.maxAttempts}: '${target}' is now at ${base.slice(0, 12)}`);
-    await repo.checkout(base);
-    const { files, context } = await readSources(repo, selected);
+    const snapshot = await repo.snapshot(base);
+    const { files, context } = await readSources(repo, snapshot, selected);
     if (n === 1) await options.inspect?.({ files, context, complete: prefixes === undefined });
     const plan = planBump(files, options, context);
     report(plan, logger);
@@ -133,8 +134,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
       notes: plan.notes,
     };
     if (plan.outputs.size === 0) return result;
-    for (const [path, text] of plan.outputs) await repo.writeFile(path, text);
-    const commit = await repo.commit(result.files, options.message, options.author);
+    const commit = await repo.commit(snapshot, plan.outputs, options.message, options.author);
     // The diff is taken after the push: fetch-to-push is the window in which contenders collide.
     const withDiff = async (r: BumpResult) => ({
       ...r,
@@ -188,7 +188,7 @@ export async function bumpGitopsTag(options: BumpOptions): Promise<BumpResult> {
 
 /** Pull-request mode, after the commit on the fresh target head: update the bot branch and the request. */
 async function proposeChange(
-  repo: GitCheckout,
+  repo: GitOpsClone,
   options: BumpOptions,
   plan: Plan,
   files: SourceFile[],
@@ -209,7 +209,7 @@ async function proposeChange(
   };
   const current = (await repo.remoteHeads([pr.branch])).get(pr.branch);
   if (current) {
-    await repo.fetch(pr.branch, 2);
+    await repo.fetch(pr.branch, 2, true);
     // One bot branch per image: never replace a proposal for files this bump does not own.
     const foreign = (await repo.changedPaths(current)).filter((path) => !selected(path));
     if (foreign.length) {
@@ -240,7 +240,7 @@ async function proposeChange(
 
 /** Whether the bot branch already sets a newer tag in the files this bump touches. */
 async function proposesNewer(
-  repo: GitCheckout,
+  repo: GitOpsClone,
   commit: string,
   plan: Plan,
   files: SourceFile[],
@@ -264,23 +264,20 @@ async function proposesNewer(
 }
 
 /** The selected files (YAML only, all must parse) and the other YAML that may hold ImagePolicies or bases. */
-async function readSources(repo: GitCheckout, selected: (path: string) => boolean) {
+async function readSources(repo: GitOpsClone, snapshot: Snapshot, selected: (path: string) => boolean) {
+  const yaml = snapshot.files.filter((f) => isYamlName(f.path));
   const files: SourceFile[] = [];
   const context: SourceFile[] = [];
-  for (const path of await repo.listFiles()) {
-    if (!isYamlName(path)) continue;
-    if (selected(path)) {
-      files.push({ path, text: await repo.readFile(path) });
-      continue;
-    }
-    // Outside the sparse cone the file is simply not there.
-    const text = await repo.readFile(path).catch(() => undefined);
-    if (
-      text !== undefined &&
-      text.length < 1_000_000 &&
-      /image\.toolkit\.fluxcd\.io|HelmRelease/.test(text)
-    ) {
-      context.push({ path, text });
+  // In slices: a whole repository's YAML need not be in memory at once, only what is kept.
+  for (let at = 0; at < yaml.length; at += 5000) {
+    const slice = yaml.slice(at, at + 5000);
+    const texts = await repo.readBlobs([...new Set(slice.map((f) => f.oid))]);
+    for (const { path, oid } of slice) {
+      const text = texts.get(oid)!;
+      if (selected(path)) files.push({ path, text });
+      else if (text.length < 1_000_000 && /image\.toolkit\.fluxcd\.io|HelmRelease/.test(text)) {
+        context.push({ path, text });
+      }
     }
   }
   return { files, context };

@@ -1,10 +1,9 @@
 /**
- * The GitOps checkout: a shallow (and, when the globs allow, blob-less sparse) clone in a scratch
- * folder, re-pointed at the fresh remote head on every attempt, plus commit and push with porcelain
- * parsing so a rejected push can be told from a real failure.
+ * The GitOps clone: shallow (and, when the globs allow, tree-less: see tree.ts) in a scratch folder,
+ * read at the fresh remote head on every attempt, a commit written from the object store, and a
+ * push with porcelain parsing so a rejected push can be told from a real failure.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import {
   Git,
@@ -15,6 +14,18 @@ import {
   withGitHint,
 } from '../git/git.ts';
 import type { Logger } from '../log.ts';
+import {
+  type CommitRef,
+  coneSnapshot,
+  readBlobs,
+  readCommit,
+  type Snapshot,
+  wholeSnapshot,
+  writeCommit,
+} from './tree.ts';
+
+/** The partial clone filter that leaves out every tree and file (the one GitHub serves besides blob:none). */
+const TREELESS = 'tree:0';
 
 export interface PushRef {
   flag: string;
@@ -63,7 +74,7 @@ export interface CloneOptions {
   dir: string;
   /** Branch to check out; default: the remote's HEAD. */
   branch?: string;
-  /** Folders to materialise (cone mode) with a blob-less clone; undefined = everything. */
+  /** Folders to read (what a cone-mode sparse checkout would hold) with a tree-less clone; undefined = everything. */
   sparse?: string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
@@ -71,19 +82,23 @@ export interface CloneOptions {
   display: string;
 }
 
-export class GitCheckout {
+export class GitOpsClone {
   private constructor(
     private readonly git: Git,
     readonly branch: string,
     readonly head: string,
     private readonly display: string,
-    /** The index is sparse: files outside the cone are not listed one by one. */
-    private readonly sparseIndex = false,
+    /** The folders read; undefined = the whole tree (a full clone). */
+    private readonly cone?: string[],
   ) {}
 
-  static async clone(options: CloneOptions): Promise<GitCheckout> {
+  /** Commits read so far, with their root trees (one `cat-file` fewer per attempt). */
+  private readonly commits = new Map<string, CommitRef>();
+
+  static async clone(options: CloneOptions): Promise<GitOpsClone> {
     const args = ['clone', '--quiet', '--depth=1', '--no-tags', '--no-checkout'];
-    if (options.sparse) args.push('--filter=blob:none', '--sparse');
+    // Commits only: the trees and files of the cone are fetched by snapshot().
+    if (options.sparse) args.push(`--filter=${TREELESS}`);
     if (options.branch) args.push('--branch', options.branch);
     args.push('--', options.url, options.dir);
     // Output is kept for the error message, not streamed: a local remote's 'filtering not recognized' is noise.
@@ -103,24 +118,17 @@ export class GitCheckout {
       }
       throw new UserError(`Cannot clone ${options.display}: ${why}`);
     }
-    const checkout = new Git(options.dir, options.env, options.logger);
-    const symbolic = await checkout.try(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    const clone = new Git(options.dir, options.env, options.logger);
+    const symbolic = await clone.try(['symbolic-ref', '--quiet', '--short', 'HEAD']);
     const branch = options.branch || (symbolic ?? '').trim();
-    const head = await checkout.try(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    const head = await readCommit(clone, 'HEAD');
     if (head === undefined || !branch)
       throw new UserError(
         `${options.display} has no commits on ${branch ? `branch '${branch}'` : 'its default branch'}`,
       );
-    let sparse = false;
-    if (options.sparse) {
-      // A sparse index holds the folders outside the cone as single entries, so checkout, listing
-      // and commit cost what the cone holds, not what the repository holds (git >= 2.35; older
-      // git gets a plain sparse checkout).
-      const set = ['sparse-checkout', 'set', '--cone'];
-      sparse = (await checkout.exec([...set, '--sparse-index', '--', ...options.sparse])).code === 0;
-      if (!sparse) await checkout.run([...set, '--', ...options.sparse]);
-    }
-    return new GitCheckout(checkout, branch, head.trim(), options.display, sparse);
+    const repo = new GitOpsClone(clone, branch, head.commit, options.display, options.sparse);
+    repo.commits.set(head.commit, head);
+    return repo;
   }
 
   get dir(): string {
@@ -144,9 +152,14 @@ export class GitCheckout {
     return heads;
   }
 
-  /** Fetches a branch tip (shallow) into refs/remotes/origin/<branch>; returns its commit. */
-  async fetch(branch: string, depth = 1): Promise<string> {
+  /**
+   * Fetches a branch tip (shallow) into refs/remotes/origin/<branch>; returns its commit. `trees`:
+   * with every tree (to compare whole commits), where a tree-less clone would fetch commits only.
+   * The filter is always named: a filter given once becomes the clone's default.
+   */
+  async fetch(branch: string, depth = 1, trees = false): Promise<string> {
     const ref = `refs/remotes/origin/${branch}`;
+    const filter = this.cone ? [`--filter=${trees ? 'blob:none' : TREELESS}`] : [];
     const result = await retryTransient(
       () =>
         this.git.exec([
@@ -154,6 +167,7 @@ export class GitCheckout {
           '--quiet',
           `--depth=${depth}`,
           '--no-tags',
+          ...filter,
           'origin',
           `+refs/heads/${branch}:${ref}`,
         ]),
@@ -161,34 +175,57 @@ export class GitCheckout {
     );
     if (result.code !== 0)
       throw new UserError(`Cannot fetch '${branch}' from ${this.display}: ${gitMessage(result)}`);
-    return (await this.git.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+    const fetched = await readCommit(this.git, ref);
+    if (!fetched) throw new UserError(`Cannot fetch '${branch}' from ${this.display}: no commit arrived`);
+    this.commits.set(fetched.commit, fetched);
+    return fetched.commit;
   }
 
-  /** Points the worktree at a commit, discarding what a previous attempt left. */
-  async checkout(commit: string): Promise<void> {
-    await this.git.run(['checkout', '--quiet', '--force', '--detach', commit]);
+  /** The files of a commit this bump may read (the cone's, or all), their objects fetched first. */
+  async snapshot(commit: string): Promise<Snapshot> {
+    const ref = this.commits.get(commit) ?? (await readCommit(this.git, commit));
+    if (!ref) throw new Error(`${commit} is not a commit of ${this.display}`);
+    if (!this.cone) return wholeSnapshot(this.git, ref);
+    return coneSnapshot(this.git, ref, this.cone, (oids, withContent) =>
+      this.fetchObjects(oids, withContent),
+    );
+  }
+
+  /** File contents by object id. */
+  readBlobs(oids: string[]): Promise<Map<string, string>> {
+    return readBlobs(this.git, oids);
   }
 
   /**
-   * Regular files of the checked-out commit that are in the work tree (symlinks and submodules are
-   * never edited). With a sparse index, the folders outside the cone stay unexpanded.
+   * Fetches these objects in one request: each alone (trees without what they hold), or with all
+   * they hold. Not fatal: what is still missing is fetched by git when read (slower, same result).
    */
-  async listFiles(): Promise<string[]> {
-    const out =
-      (this.sparseIndex ? await this.git.try(['ls-files', '--sparse', '--stage', '-z']) : undefined) ??
-      (await this.git.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']));
-    return out
-      .split('\0')
-      .filter((entry) => /^100(644|755) /.test(entry))
-      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
-  }
-
-  readFile(path: string): Promise<string> {
-    return readFile(join(this.dir, path), 'utf8');
-  }
-
-  writeFile(path: string, text: string): Promise<void> {
-    return writeFile(join(this.dir, path), text, 'utf8');
+  private async fetchObjects(oids: string[], withContent: boolean): Promise<void> {
+    if (oids.length === 0) return;
+    const result = await retryTransient(
+      () =>
+        this.git.exec(
+          [
+            // No negotiation: the server would leave out what our commit reaches, which is all of it.
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            '-c',
+            'maintenance.auto=false',
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            withContent ? '--no-filter' : `--filter=${TREELESS}`,
+            '--stdin',
+            'origin',
+          ],
+          `${oids.join('\n')}\n`,
+        ),
+      { what: `fetch objects from ${this.display}`, log: this.git.log },
+    );
+    if (result.code !== 0)
+      this.git.log?.debug(`fetching ${oids.length} object(s) failed: ${gitMessage(result)}`);
   }
 
   /** A file's content in another commit (blob fetched on demand in a partial clone). */
@@ -212,28 +249,25 @@ export class GitCheckout {
   }
 
   /**
-   * Commits the given paths; author and committer from the arguments, never from local config.
-   * Staged first and committed from the index: `commit -- <paths>` would build a temporary full
-   * index, expanding a sparse one (the checkout is fresh, so the index holds nothing else).
+   * A commit on the snapshot's commit with these files changed; author and committer from the
+   * arguments, never from local config. Written from the object store (tree.ts): there is no work
+   * tree or index to keep in step.
    */
-  async commit(paths: string[], message: string, author: { name: string; email: string }): Promise<string> {
-    await this.git.run(['add', '--', ...paths]);
-    await this.git.run(
-      [
-        '-c',
-        `user.name=${author.name}`,
-        '-c',
-        `user.email=${author.email}`,
-        '-c',
-        'commit.gpgSign=false',
-        'commit',
-        '--quiet',
-        '--no-verify',
-        '--file=-',
-      ],
-      message,
-    );
-    return (await this.git.run(['rev-parse', 'HEAD'])).trim();
+  commit(
+    base: Snapshot,
+    changes: Map<string, string>,
+    message: string,
+    author: { name: string; email: string },
+  ): Promise<string> {
+    const config = [
+      '-c',
+      `user.name=${author.name}`,
+      '-c',
+      `user.email=${author.email}`,
+      '-c',
+      'commit.gpgSign=false',
+    ];
+    return writeCommit(this.git, base, changes, { config, message });
   }
 
   /**

@@ -24,6 +24,8 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, for output that mixes byte counts with content (`git cat-file --batch`). */
+  stdoutBytes?: Buffer;
 }
 
 export class ExecError extends Error {
@@ -67,9 +69,11 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     });
     child.on('close', (code, signal) => {
       stream?.(null);
+      const bytes = Buffer.concat(out);
       const result = {
         code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout: bytes.toString('utf8'),
+        stdoutBytes: bytes,
         stderr: Buffer.concat(err).toString('utf8'),
       };
       if (result.code !== 0 && !options.allowFailure) reject(new ExecError(file, result));
