@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Git } from '../../src/core/git/git.ts';
-import { defaultBranch, headRef, headSha, repositoryRoot } from '../../src/core/git/info.ts';
+import { commitTime, defaultBranch, headRef, headSha, repositoryRoot } from '../../src/core/git/info.ts';
 
 describe('the git runner', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ga-git-'));
@@ -28,6 +28,7 @@ describe('the git runner', () => {
       GIT_AUTHOR_EMAIL: 't@example.com',
       GIT_COMMITTER_NAME: 't',
       GIT_COMMITTER_EMAIL: 't@example.com',
+      GIT_COMMITTER_DATE: '@1764000000 +0000',
     });
     await git.run(['init', '-q', '-b', 'main']);
     writeFileSync(join(scratch, 'wörk.yaml'), 'a: 1\n');
@@ -36,6 +37,8 @@ describe('the git runner', () => {
     expect((await git.run(['ls-files'])).trim()).toBe('wörk.yaml');
     expect(await headSha(scratch)).toBe((await git.run(['rev-parse', 'HEAD'])).trim());
     expect(await headRef(scratch)).toBe('refs/heads/main');
+    expect(await commitTime(scratch, 'HEAD')).toBe(1764000000);
+    expect(await commitTime(scratch, 'no-such-commit')).toBeUndefined();
     expect(await repositoryRoot(scratch)).toBe((await git.run(['rev-parse', '--show-toplevel'])).trim());
     // The default branch comes from the clone's origin/HEAD; a repository without a remote has none.
     expect(await defaultBranch(scratch)).toBeUndefined();

@@ -13,9 +13,13 @@ export async function headRef(cwd: string): Promise<string | undefined> {
   return tag ? `refs/tags/${tag}` : undefined;
 }
 
-/** Committer time of a commit, unix seconds: the same for every re-run of that commit. */
+/**
+ * Committer time of a commit, unix seconds: the same for every re-run of that commit. `log`, not
+ * `show -s`: show compares the commit with its parent even when it prints no diff (a quarter of a
+ * second for a commit changing 100k files).
+ */
 export async function commitTime(cwd: string, sha: string): Promise<number | undefined> {
-  const text = await read(cwd, ['show', '-s', '--format=%ct', `${sha}^{commit}`]);
+  const text = await read(cwd, ['log', '-1', '--no-walk', '--format=%ct', `${sha}^{commit}`]);
   const seconds = text ? Number(text) : Number.NaN;
   return Number.isInteger(seconds) ? seconds : undefined;
 }
