@@ -97,8 +97,8 @@ export async function run(args: Args): Promise<Record<string, string>> {
   if (fluxMode !== 'off') {
     // Outputs first: a failing check still leaves the filters' results to later steps.
     if (fluxMode === 'fail') for (const [name, value] of Object.entries(outputs)) args.setOutput(name, value);
-    // The loop guard's listing of the checkout, not a second walk of it.
-    const { flux, findings } = await wiringCheck(repo, (await view).files);
+    // The loop guard's listing of the checkout's YAML files, not a second walk of it.
+    const { flux, findings } = await wiringCheck(repo, await (await view).yamlFiles());
     finishFluxCheck(
       args,
       flux,

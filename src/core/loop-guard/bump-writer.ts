@@ -3,7 +3,7 @@ import { BUMP_DEFAULT_FILES, commitMessage } from '../gitops/bump-defaults.ts';
 import { globListMatcher } from '../glob/match.ts';
 import { splitGlobs } from '../glob/rule.ts';
 import { globSamples } from '../paths/glob.ts';
-import type { CiEffect, CiPlatform, Location, Note, RepoView, Writer } from './model.ts';
+import type { CiEffect, CiPlatform, Location, Note, Writer } from './model.ts';
 import { skipToken } from './skip.ts';
 
 export interface BumpConfig {
@@ -38,8 +38,8 @@ const CURRENT_REPO = /^(\$\{\{\s*github\.repository\s*\}\}|\$\{?CI_PROJECT_PATH\
 const JOB_TOKEN = /^\$\{?CI_JOB_TOKEN\}?$/;
 const MAX_REAL_SAMPLES = 200;
 
-/** The writer, or a note saying why this step writes nothing here. */
-export function bumpWriter(config: BumpConfig, view: RepoView): Writer | Note {
+/** The writer, or a note saying why this step writes nothing here. `files`: the repository's files. */
+export function bumpWriter(config: BumpConfig, files: readonly string[]): Writer | Note {
   const at = `${config.where.file}${config.where.line ? `:${config.where.line}` : ''}`;
   if (config.dryRun?.trim() === 'true') {
     return {
@@ -59,7 +59,7 @@ export function bumpWriter(config: BumpConfig, view: RepoView): Writer | Note {
   const globs = config.files && config.files.length > 0 ? config.files : [...BUMP_DEFAULT_FILES];
   // The bump's own file selection (`!` excludes, dotfiles match): what it can write, no more.
   const writes = globListMatcher(globs);
-  const real = view.files.filter(writes).slice(0, MAX_REAL_SAMPLES);
+  const real = files.filter(writes).slice(0, MAX_REAL_SAMPLES);
   const samples = [...new Set([...real, ...globSamples(globs)])];
   const branch = config.branch?.trim() || undefined;
   return {

@@ -10,8 +10,9 @@
  */
 import { posix } from 'node:path';
 import type { Document, Node } from 'yaml';
+import { isYamlName } from '../gitops/files.ts';
 import { child, items, readYaml, text } from '../paths/yaml-source.ts';
-import { isYamlName, type Location, type Note, type RepoView, underDir } from './model.ts';
+import { type Location, type Note, type RepoView, underDir } from './model.ts';
 
 export interface FluxAutomation {
   name: string;
@@ -52,7 +53,7 @@ export async function scanFlux(view: RepoView): Promise<FluxScan> {
   const objects: FluxObject[] = [];
   const markerFiles: string[] = [];
   const notes: Note[] = [];
-  const yamlFiles = view.files.filter(isYamlName);
+  const yamlFiles = await view.yamlFiles();
   // Read in batches: large repositories have thousands of YAML files.
   for (let start = 0; start < yamlFiles.length; start += READ_BATCH) {
     const batch = yamlFiles.slice(start, start + READ_BATCH);
@@ -68,7 +69,7 @@ export async function scanFlux(view: RepoView): Promise<FluxScan> {
   for (const object of objects.filter(
     (o) => o.kind === 'ImageUpdateAutomation' && o.apiVersion.startsWith('image.toolkit.fluxcd.io/'),
   )) {
-    const automation = resolveAutomation(object, objects, view, notes);
+    const automation = await resolveAutomation(object, objects, view, notes);
     if (automation) automations.push(automation);
   }
   return { automations, markerFiles, notes };
@@ -112,12 +113,12 @@ function find(
   return objects.find((o) => o.kind === kind && o.name === name && o.namespace === namespace);
 }
 
-function resolveAutomation(
+async function resolveAutomation(
   iua: FluxObject,
   objects: FluxObject[],
   view: RepoView,
   notes: Note[],
-): FluxAutomation | undefined {
+): Promise<FluxAutomation | undefined> {
   const label = `ImageUpdateAutomation ${iua.namespace}/${iua.name}`;
   const sourceName = field(iua, 'sourceRef', 'name');
   const sourceNamespace = field(iua, 'sourceRef', 'namespace') ?? iua.namespace;
@@ -132,7 +133,7 @@ function resolveAutomation(
     return undefined;
   }
   const rawPath = field(iua, 'update', 'path') ?? './';
-  const { dir, via } = resolveUpdatePath(iua, rawPath, objects, view);
+  const { dir, via } = resolveUpdatePath(iua, rawPath, objects, await directories(view));
   if (via.startsWith('not found')) {
     notes.push({
       level: 'warning',
@@ -160,10 +161,9 @@ export function resolveUpdatePath(
   iua: Pick<FluxObject, 'where'>,
   rawPath: string,
   objects: FluxObject[],
-  view: RepoView,
+  dirs: ReadonlySet<string>,
 ): { dir: string; via: string } {
   const root = normalizeDir(rawPath);
-  const dirs = directories(view);
   if (dirs.has(root)) return { dir: root, via: 'repository root' };
   for (const kustomization of objects.filter(isFluxKustomization)) {
     const applied = kustomizationDirs(kustomization, objects);
@@ -239,11 +239,12 @@ export function normalizeDir(path: string): string {
   return normal === '.' || normal === '/' ? '' : normal.replace(/^\//, '');
 }
 
-function directories(view: RepoView): Set<string> {
+/** The repository's folders ('' = the root), from every file: only asked when there is an automation. */
+async function directories(view: RepoView): Promise<Set<string>> {
   const cached = dirCache.get(view);
   if (cached) return cached;
   const dirs = new Set<string>(['']);
-  for (const file of view.files) {
+  for (const file of await view.files()) {
     let index = file.lastIndexOf('/');
     while (index > 0) {
       const dir = file.slice(0, index);

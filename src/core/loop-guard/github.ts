@@ -22,13 +22,13 @@ const WORKFLOWS = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 export async function scanGithub(view: RepoView): Promise<CiScan> {
   const scan: CiScan = { triggers: [], writers: [], notes: [] };
   const parsed: { file: YamlFile; doc: Document }[] = [];
-  for (const path of view.files.filter((file) => WORKFLOWS.test(file)).sort()) {
+  for (const path of (await view.yamlFiles()).filter((file) => WORKFLOWS.test(file)).sort()) {
     const file = await readCiFile(view, path, scan);
     if (file) parsed.push({ file, doc: file.docs[0]! });
   }
   const builds = new Set(parsed.filter(({ doc }) => hasBuildStep(doc)).map(({ file }) => file.path));
   for (const { file, doc } of parsed) {
-    collectBumps(file, doc, view, scan);
+    await collectBumps(file, doc, view, scan);
     const calls = localCalls(doc);
     const callsBuild = calls.some((called) => builds.has(called));
     if (!builds.has(file.path) && !callsBuild) continue;
@@ -62,7 +62,7 @@ function localCalls(doc: Document): string[] {
     .map((uses) => uses.slice(2).replace(/@.*$/, ''));
 }
 
-function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiScan): void {
+async function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiScan): Promise<void> {
   for (const [, job] of jobs(doc)) {
     for (const step of items(doc, child(doc, job, 'steps'))) {
       const uses = text(child(doc, step, 'uses'));
@@ -79,7 +79,7 @@ function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiSca
             where,
           });
         }
-        addWriter(scan, view, {
+        await addWriter(scan, view, {
           platform: 'github',
           where,
           files: files && !files.includes('${{') ? parseBumpFiles(files) : undefined,
@@ -87,7 +87,7 @@ function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiSca
         });
       } else if (run && isBumpCommand(run)) {
         const files = bumpCommandOption(run, 'files');
-        addWriter(scan, view, {
+        await addWriter(scan, view, {
           platform: 'github',
           where,
           files: files ? parseBumpFiles(files) : undefined,
@@ -98,8 +98,12 @@ function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan: CiSca
   }
 }
 
-function addWriter(scan: CiScan, view: RepoView, config: Parameters<typeof bumpWriter>[0]): void {
-  const result = bumpWriter(config, view);
+async function addWriter(
+  scan: CiScan,
+  view: RepoView,
+  config: Parameters<typeof bumpWriter>[0],
+): Promise<void> {
+  const result = bumpWriter(config, await view.files());
   if ('writes' in result) scan.writers.push(result);
   else scan.notes.push(result);
 }

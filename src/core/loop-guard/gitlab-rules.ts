@@ -5,12 +5,12 @@
  */
 import type { Document, Node } from 'yaml';
 import { isMap, isSeq } from 'yaml';
-import { gitlabFnmatch } from '../paths/fnmatch.ts';
+import { compileGitlabGlob, gitlabFnmatch } from '../paths/fnmatch.ts';
 import { child, items, text } from '../paths/yaml-source.ts';
 import { evaluateIf, type Tri, UNKNOWN_DEFAULT_BRANCH, type VarValue } from './gitlab-if.ts';
 import type { Job } from './gitlab-jobs.ts';
 import type { At, Source } from './gitlab-sources.ts';
-import type { Firing, Location, PushFacts, RepoView } from './model.ts';
+import type { Firing, Location, PushFacts } from './model.ts';
 
 /** Variables as they would be for a pipeline started by the writer's push. */
 function variables(facts: PushFacts): (name: string) => VarValue {
@@ -46,7 +46,7 @@ export function evaluateRules(
   src: Source,
   rules: Node | undefined,
   facts: PushFacts,
-  view: RepoView,
+  files: readonly string[],
   defaultWhen: string,
 ): Outcome {
   const { doc, file } = src;
@@ -71,12 +71,12 @@ export function evaluateRules(
     }
     const exists = child(doc, rule, 'exists');
     if (exists !== undefined) {
-      const globs = (isSeq(exists) ? items(doc, exists) : items(doc, child(doc, exists, 'paths'))).map(
-        (g) => text(g) ?? '',
+      const globs = (isSeq(exists) ? items(doc, exists) : items(doc, child(doc, exists, 'paths'))).map((g) =>
+        compileGitlabGlob(text(g) ?? ''),
       );
       matched = and(
         matched,
-        view.files.some((f) => globs.some((g) => gitlabFnmatch(g, f))),
+        files.some((f) => globs.some((matches) => matches(f))),
       );
     }
     if (matched === undefined) {
@@ -153,9 +153,13 @@ export function evaluateOnlyExcept(job: Job, facts: PushFacts): Outcome {
   return { runs: true, firing };
 }
 
-export function workflowAllows(workflow: At | undefined, facts: PushFacts, view: RepoView): Outcome {
+export function workflowAllows(
+  workflow: At | undefined,
+  facts: PushFacts,
+  files: readonly string[],
+): Outcome {
   if (!workflow) return { runs: true };
-  return evaluateRules(workflow.src, workflow.node, facts, view, 'always');
+  return evaluateRules(workflow.src, workflow.node, facts, files, 'always');
 }
 
 /** The firing that names a `changes` glob (the line to fix), else the first one given. */

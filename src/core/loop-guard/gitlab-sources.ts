@@ -4,7 +4,7 @@
  */
 import type { Document, Node } from 'yaml';
 import { isSeq } from 'yaml';
-import { gitlabFnmatch } from '../paths/fnmatch.ts';
+import { compileGitlabGlob } from '../paths/fnmatch.ts';
 import { child, items, text, type YamlFile } from '../paths/yaml-source.ts';
 import { readCiFile } from './ci-file.ts';
 import type { CiScan, RepoView } from './model.ts';
@@ -27,7 +27,7 @@ export interface At {
 /** `.gitlab-ci.yml` first, then local includes (recursively, globs allowed). */
 export async function loadSources(view: RepoView, scan: CiScan): Promise<Source[]> {
   const sources: Source[] = [];
-  const queue = view.files.includes(ROOT) ? [ROOT] : [];
+  const queue = (await view.yamlFiles()).includes(ROOT) ? [ROOT] : [];
   const seen = new Set<string>();
   while (queue.length > 0 && sources.length < MAX_FILES) {
     const path = queue.shift()!;
@@ -52,9 +52,10 @@ export async function loadSources(view: RepoView, scan: CiScan): Promise<Source[
       )
         continue;
       const pattern = local.replace(/^\.?\//, '');
-      queue.push(
-        ...(/[*?[{]/.test(pattern) ? view.files.filter((f) => gitlabFnmatch(pattern, f)) : [pattern]),
-      );
+      if (/[*?[{]/.test(pattern)) {
+        const matches = compileGitlabGlob(pattern);
+        queue.push(...(await view.files()).filter(matches));
+      } else queue.push(pattern);
     }
   }
   return sources;

@@ -14,9 +14,9 @@ import {
   workflowAllows,
 } from './gitlab-rules.ts';
 import type { At, Source } from './gitlab-sources.ts';
-import type { BuildTrigger, Location, RepoView } from './model.ts';
+import type { BuildTrigger, Location } from './model.ts';
 
-export function jobTrigger(job: Job, workflow: At | undefined, view: RepoView): BuildTrigger {
+export function jobTrigger(job: Job, workflow: At | undefined, files: readonly string[]): BuildTrigger {
   const rules = job.get('rules');
   const jobWhen = text(job.get('when')?.node) ?? 'on_success';
   return {
@@ -25,10 +25,10 @@ export function jobTrigger(job: Job, workflow: At | undefined, view: RepoView): 
     where: job.where,
     samples: [...changeGlobs(rules), ...changeGlobs(workflow)].flatMap(sampleGlob),
     firesOn(facts) {
-      const pipeline = workflowAllows(workflow, facts, view);
+      const pipeline = workflowAllows(workflow, facts, files);
       if (!pipeline.runs) return undefined;
       const outcome = rules
-        ? evaluateRules(rules.src, rules.node, facts, view, jobWhen)
+        ? evaluateRules(rules.src, rules.node, facts, files, jobWhen)
         : jobWhen === 'manual'
           ? { runs: false }
           : evaluateOnlyExcept(job, facts);
@@ -50,7 +50,7 @@ export function componentTrigger(
   name: string,
   where: Location,
   workflow: At | undefined,
-  view: RepoView,
+  files: readonly string[],
 ): BuildTrigger {
   const includeRules = child(src.doc, entry, 'rules');
   const jobRules = child(src.doc, inputs, 'rules');
@@ -62,12 +62,12 @@ export function componentTrigger(
     where,
     samples: [...changeGlobs(include), ...changeGlobs(job), ...changeGlobs(workflow)].flatMap(sampleGlob),
     firesOn(facts) {
-      const pipeline = workflowAllows(workflow, facts, view);
+      const pipeline = workflowAllows(workflow, facts, files);
       if (!pipeline.runs) return undefined;
-      const included = include ? evaluateRules(src, includeRules, facts, view, 'always') : { runs: true };
+      const included = include ? evaluateRules(src, includeRules, facts, files, 'always') : { runs: true };
       if (!included.runs) return undefined;
       // Our component's `rules` input defaults to `[{when: on_success}]`: every push.
-      const runs = job ? evaluateRules(src, jobRules, facts, view, 'on_success') : { runs: true };
+      const runs = job ? evaluateRules(src, jobRules, facts, files, 'on_success') : { runs: true };
       if (!runs.runs) return undefined;
       return (
         preferChanges(runs.firing, preferChanges(included.firing, pipeline.firing)) ?? {

@@ -24,15 +24,17 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
   const workflowRules = child(root.doc, child(root.doc, root.doc.contents, 'workflow'), 'rules');
   const workflow: At | undefined = workflowRules ? { src: root, node: workflowRules } : undefined;
   const jobs = collectJobs(sources);
+  // `exists:` rules ask about every file of the repository.
+  const files = await view.files();
 
   for (const job of jobs.values()) {
     if (job.name.startsWith('.')) continue;
     const script = scriptText(job);
-    if (isBuildCommand(script)) scan.triggers.push(jobTrigger(job, workflow, view));
+    if (isBuildCommand(script)) scan.triggers.push(jobTrigger(job, workflow, files));
     if (isBumpCommand(script)) {
       const option = (name: string) => bumpCommandOption(script, name);
       const files = option('files');
-      addWriter(scan, view, {
+      await addWriter(scan, view, {
         platform: 'gitlab',
         where: job.where,
         files: files ? parseBumpFiles(files) : undefined,
@@ -54,11 +56,11 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
       const inputs = child(src.doc, entry, 'inputs');
       const where: Location = { file: src.file.path, line: src.file.lineOf(entry) };
       if (name === 'build-push-image' || name === 'package-push-chart') {
-        scan.triggers.push(componentTrigger(src, entry, inputs, name, where, workflow, view));
+        scan.triggers.push(componentTrigger(src, entry, inputs, name, where, workflow, files));
       } else if (name === 'bump-gitops-tag') {
         const input = (key: string) => inputText(src.doc, child(src.doc, inputs, key));
         const files = child(src.doc, inputs, 'files');
-        addWriter(scan, view, {
+        await addWriter(scan, view, {
           platform: 'gitlab',
           where,
           files:
@@ -80,8 +82,12 @@ function inputText(doc: Document, node: Node | undefined): string | undefined {
   return text(node) ?? JSON.stringify(node.toJS(doc));
 }
 
-function addWriter(scan: CiScan, view: RepoView, config: Parameters<typeof bumpWriter>[0]): void {
-  const result = bumpWriter(config, view);
+async function addWriter(
+  scan: CiScan,
+  view: RepoView,
+  config: Parameters<typeof bumpWriter>[0],
+): Promise<void> {
+  const result = bumpWriter(config, await view.files());
   if ('writes' in result) scan.writers.push(result);
   else scan.notes.push(result);
 }

@@ -51,7 +51,7 @@ export async function checkLoops(view: RepoView, options: GuardOptions = {}): Pr
   const unattributed = flux.markerFiles.filter((file) => !writers.some((writer) => writer.writes(file)));
   if (unattributed.length > 0) writers.push(markerWriter(unattributed));
   if (options.extraPaths && options.extraPaths.length > 0)
-    writers.push(inputWriter(options.extraPaths, view));
+    writers.push(inputWriter(options.extraPaths, await view.files()));
   const triggers = [...github.triggers, ...gitlab.triggers];
   return {
     triggers,
@@ -163,7 +163,7 @@ function markerWriter(files: string[]): Writer {
   };
 }
 
-function inputWriter(globs: readonly string[], view: RepoView): Writer {
+function inputWriter(globs: readonly string[], files: readonly string[]): Writer {
   const writes = globListMatcher(globs);
   const effect: CiEffect = {
     starts: true,
@@ -173,7 +173,7 @@ function inputWriter(globs: readonly string[], view: RepoView): Writer {
     kind: 'input',
     label: `the automation declared in gitops-paths (${globs.join(', ')})`,
     writes,
-    samples: [...new Set([...view.files.filter(writes).slice(0, 200), ...globSamples(globs)])],
+    samples: [...new Set([...files.filter(writes).slice(0, 200), ...globSamples(globs)])],
     ci: { github: effect, gitlab: effect },
   };
 }

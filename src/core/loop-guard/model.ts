@@ -71,14 +71,18 @@ export interface Note {
 
 /** The repository as the guard sees it: its files (repo-relative) and a way to read them. */
 export interface RepoView {
-  files: readonly string[];
+  /** The YAML files (`isYamlName`): all the scans read. */
+  yamlFiles(): Promise<readonly string[]>;
+  /**
+   * Every file. A monorepo checkout holds 100k of them: only the questions that need them all ask
+   * (`exists:` rules, the samples of a bump step or of `gitops-paths`, Flux's folder lookup).
+   */
+  files(): Promise<readonly string[]>;
   read(path: string): Promise<string | undefined>;
   /** URL of the remote, to tell whether a Flux GitRepository is this repository. */
   remoteUrl?: string;
   defaultBranch?: string;
 }
-
-export const isYamlName = (path: string) => /\.ya?ml$/i.test(path) || /(^|\/)Kustomization$/.test(path);
 
 export function underDir(dir: string, path: string): boolean {
   return dir === '' || path === dir || path.startsWith(`${dir}/`);

@@ -7,14 +7,13 @@ import { definition } from '../../../actions/bump-gitops-tag/definition.ts';
 import { fileMatcher } from '../../../src/core/gitops/files.ts';
 import { bumpWriter } from '../../../src/core/loop-guard/bump-writer.ts';
 import type { CiPlatform, Writer } from '../../../src/core/loop-guard/model.ts';
-import { memoryView } from '../../../src/core/loop-guard/repo-view.ts';
 import { parseInputs } from '../../../src/inputs.ts';
 
 const PATHS = ['deploy/a.yaml', 'deploy/x/y/b.yaml', 'deploy/c.yml', 'charts/app/values.yaml', 'a.yaml'];
 const REQUIRED: Record<string, string> = { image: 'reg.io/app', tag: '1.0.0' };
 
 function writerOf(platform: CiPlatform): Writer {
-  const result = bumpWriter({ platform, where: { file: 'ci.yml' } }, memoryView({}));
+  const result = bumpWriter({ platform, where: { file: 'ci.yml' } }, []);
   if (!('writes' in result)) throw new Error(result.message);
   return result;
 }

@@ -8,7 +8,6 @@ import { fileMatcher } from '../../../src/core/gitops/files.ts';
 import { parseGlob, splitGlobs } from '../../../src/core/glob/rule.ts';
 import { bumpWriter } from '../../../src/core/loop-guard/bump-writer.ts';
 import type { Writer } from '../../../src/core/loop-guard/model.ts';
-import { memoryView } from '../../../src/core/loop-guard/repo-view.ts';
 import { compileFilter } from '../../../src/core/paths/filters.ts';
 import { globSamples } from '../../../src/core/paths/glob.ts';
 
@@ -44,7 +43,7 @@ const ROWS: [string[], string, boolean][] = [
 ];
 
 function guardWrites(globs: string[]): (path: string) => boolean {
-  const writer = bumpWriter({ platform: 'github', where: { file: 'wf.yml' }, files: globs }, memoryView({}));
+  const writer = bumpWriter({ platform: 'github', where: { file: 'wf.yml' }, files: globs }, []);
   return (writer as Writer).writes;
 }
 
