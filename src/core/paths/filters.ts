@@ -171,10 +171,14 @@ export function applyFilters(
   return filters.map((filter) => {
     const compiled = compileFilter(filter, dialect, quantifier);
     const candidates = sorted && quantifier === 'some' ? underHeads(filter, files) : files;
-    return {
-      name: filter.name,
-      files: candidates.filter((file) => compiled.matches(file)).map((file) => file.path),
-    };
+    // An indexed loop: this runs once per changed file and filter (2M times for 100k files x 20),
+    // mostly before the JIT has optimized it (for…of and callbacks then allocate per step).
+    const matched: string[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const file = candidates[i]!;
+      if (compiled.matches(file)) matched.push(file.path);
+    }
+    return { name: filter.name, files: matched };
   });
 }
 
@@ -185,27 +189,54 @@ function sortedByPath(files: readonly ChangedFile[]): boolean {
 
 /**
  * The files a filter can match at all, from files sorted by path (git lists a diff that way): a
- * match starts with the literal head of one of its includes (`services/api/**` -> `services/api`),
- * so the candidates are the runs of files under those heads, found by binary search, in order.
- * A filter with an include that has no head (`**\/*.md`) gets every file.
+ * match starts with the literal head of one of its includes (`services/api/**` -> the folder
+ * `services/api` itself, or a path under `services/api/`), so the candidates are the runs of files
+ * under those prefixes, found by binary search, in the files' order. A filter with an include that
+ * has no head (`**\/*.md`) gets every file.
  */
 function underHeads(filter: Filter, files: readonly ChangedFile[]): readonly ChangedFile[] {
-  const heads = filter.rules.filter((rule) => !rule.exclude).map((rule) => literalEnds(rule.glob).head);
-  if (heads.length === 0 || heads.includes('')) return files;
+  const heads = filter.rules.filter((rule) => !rule.exclude).map((rule) => literalEnds(rule.glob));
+  if (heads.length === 0 || heads.some(({ head }) => head === '')) return files;
+  const prefixes = new Set<string>();
+  const folders = new Set<string>();
+  for (const { head, folder } of heads) {
+    prefixes.add(folder ? `${head}/` : head);
+    if (folder) folders.add(head);
+  }
   // Prefixes of one another give nested runs: the shortest one covers the rest.
-  const covering = [...new Set(heads)]
+  const covering = [...prefixes]
     .sort()
-    .filter((head, index, all) => !all.slice(0, index).some((shorter) => head.startsWith(shorter)));
-  return covering.flatMap((head) => {
-    let low = 0;
+    .filter((prefix, index, all) => !all.slice(0, index).some((shorter) => prefix.startsWith(shorter)));
+  const ranges = covering.map((prefix) => {
+    const start = firstAtOrAfter(files, prefix);
+    // The run of paths with the prefix ends where the first path without it is.
+    let low = start;
     let high = files.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (files[middle]!.path < head) low = middle + 1;
+      if (files[middle]!.path.startsWith(prefix)) low = middle + 1;
       else high = middle;
     }
-    let end = low;
-    while (end < files.length && files[end]!.path.startsWith(head)) end++;
-    return files.slice(low, end);
+    return [start, low] as const;
   });
+  // A folder head also names a file of that name (a change can delete it while adding the folder).
+  for (const folder of folders) {
+    if (covering.some((prefix) => folder.startsWith(prefix))) continue;
+    const at = firstAtOrAfter(files, folder);
+    if (files[at]?.path === folder) ranges.push([at, at + 1]);
+  }
+  if (ranges.length === 1) return files.slice(ranges[0]![0], ranges[0]![1]);
+  return ranges.sort((a, b) => a[0] - b[0]).flatMap(([start, end]) => files.slice(start, end));
+}
+
+/** Index of the first file whose path is not before `path` (binary search over sorted files). */
+function firstAtOrAfter(files: readonly ChangedFile[], path: string): number {
+  let low = 0;
+  let high = files.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (files[middle]!.path < path) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

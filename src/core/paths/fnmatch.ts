@@ -9,6 +9,8 @@
  * Strings are compared code point by code point (Ruby compares UTF-8 characters; same result).
  */
 
+import { containsAll, literalMiddles } from '../glob/literal.ts';
+
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
 
@@ -27,11 +29,14 @@ export function compileGitlabGlob(pattern: string): (path: string) => boolean {
   const expansions = braceExpand(pattern).map((expanded) => ({
     codes: codePoints(expanded),
     ...literalEnds(expanded),
+    // Literal runs between wildcards (`services/*\/src/**\/*` -> `/src`) must appear too.
+    middles: literalMiddles(expanded),
   }));
   return (path) => {
     let subject: number[] | undefined;
-    for (const { codes, head, tail } of expansions) {
-      if (!path.startsWith(head) || !path.endsWith(tail)) continue;
+    for (let i = 0; i < expansions.length; i++) {
+      const { codes, head, tail, middles } = expansions[i]!;
+      if (!path.startsWith(head) || !path.endsWith(tail) || !containsAll(path, middles)) continue;
       subject ??= codePoints(path);
       if (fnmatch(codes, subject)) return true;
     }
@@ -56,7 +61,12 @@ function literalEnds(pattern: string): { head: string; tail: string } {
 
 function codePoints(text: string): number[] {
   const out: number[] = [];
-  for (const char of text) out.push(char.codePointAt(0)!);
+  // By index, not for…of: this runs for every path a rule's literal text lets through.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    out.push(code);
+    if (code > 0xffff) i++; // the low half of a surrogate pair
+  }
   out.push(0); // NUL terminator, so the port can read one past the end as C does
   return out;
 }

@@ -214,6 +214,7 @@ describe('filters: a sorted change is searched by literal head, with the same re
     "typed: [{added: 'services/**'}]",
     "excl: ['!services/**']",
     "brace: '{docs,services}/**'",
+    "folders: ['services/api/**', 'docs/**', 'services/api-gw/*.ts', 'services/web/src/*']",
   ].join('\n');
   const filters = parseFilters(yaml);
   const everyFile = (list: readonly ChangedFile[], dialect: Dialect) =>

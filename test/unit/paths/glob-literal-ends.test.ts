@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
+import { literalMiddles } from '../../../src/core/glob/literal.ts';
 import { literalEnds, picomatchGlob } from '../../../src/core/glob/match.ts';
 
 // The literal-ends shortcut must never change a verdict: every pattern below is checked against
@@ -30,6 +31,18 @@ const patterns = [
   'a.b/c-d_e/*.yaml',
   'deploy/**/*.yaml',
   'a/**/',
+  '**/module1?/**',
+  'a/*/b/**',
+  'x*y*z',
+  '*/src/*.ts',
+  'a/**/b/**/c',
+  'a//**',
+  'services/svc3-x/**',
+  'a.b/**',
+  '.github/workflows/**',
+  '**/*.test.ts',
+  '**/*md',
+  '**/*.',
 ];
 const paths = [
   'services/svc3/src/a.ts',
@@ -65,6 +78,37 @@ const paths = [
   'a.b/c-d_e/k.yaml',
   'deploy/apps/app.yaml',
   'deploy/app.yaml',
+  'services/svc3-x/a',
+  'services/svc3.md',
+  'services/svc3/',
+  'x/src/module0',
+  'x/src/module0/y',
+  'x/src/module01/y',
+  'module1x/a',
+  'a/module12/b',
+  'module12',
+  'xayaz',
+  'xyz',
+  'xzy',
+  'a/b/c',
+  'a/x/b/y/c',
+  'a/b/x/c',
+  'a/x/b',
+  'q/src/a.ts',
+  'a//x',
+  'a/./b',
+  'a/../b',
+  'services/svc3/./x',
+  'services/svc3/../x',
+  'services/svc3/.hidden/x.md',
+  'x/.md',
+  '.md',
+  'x/..md',
+  'x/.test.ts',
+  'a/b.test.ts/',
+  'services/svc3//x.test.ts',
+  'docs/.',
+  'docs/..',
 ];
 
 describe('picomatchGlob with literal ends', () => {
@@ -76,14 +120,70 @@ describe('picomatchGlob with literal ends', () => {
   });
 
   it.each([
-    ['services/svc3/**', 'services/svc3', ''],
-    ['**/*.md', '', '.md'],
-    ['./docs/*', '', ''],
-    ['a/**/b', 'a', 'b'],
-    ['**/b', '', 'b'],
-    ['a\\*b', 'a', 'b'],
-    ['docs/', 'docs', ''],
-  ])('%s starts with %j and ends with %j', (pattern, head, tail) => {
-    expect(literalEnds(pattern)).toEqual({ head, tail });
+    ['services/svc3/**', 'services/svc3', '', true],
+    ['services/svc3*/**', 'services/svc3', '', false],
+    ['**/*.md', '', '.md', false],
+    ['./docs/*', '', '', false],
+    ['a/**/b', 'a', 'b', true],
+    ['**/b', '', 'b', false],
+    ['a\\*b', 'a', 'b', false],
+    ['docs/', 'docs', '', true],
+    ['docs', 'docs', 'docs', false],
+  ])('%s starts with %j and ends with %j (a folder: %s)', (pattern, head, tail, folder) => {
+    expect(literalEnds(pattern)).toEqual({ head, tail, folder });
+  });
+
+  it.each([
+    ['services/*/src/module0/**', ['/src/module0']],
+    ['**/module1?/**', ['module1']],
+    ['a/**/b/**/c', ['b']],
+    ['x*y*z', ['y']],
+    ['*/src/*.ts', ['/src/']],
+    ['**/*.md', []],
+    ['{a,b}/*/x/*', []],
+    ['a/*/[bc]/*', []],
+  ])('%s holds the literal text %j between its wildcards', (pattern, middles) => {
+    expect(literalMiddles(pattern)).toEqual(middles);
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
+function random(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+describe('picomatchGlob against picomatch on generated globs', () => {
+  it('agrees on 20,000 pattern/path pairs built from folders, suffixes, wildcards and dots', () => {
+    const r = random(20261202);
+    const parts = ['a', 'b', 'src', '.', '/', '*', '**', '**/', '/**', '?', '.md', '.x', '-', '_1'];
+    const fill = (pattern: string) =>
+      pattern
+        .replace(/\/\*\*$/, () => ['', '/a', '/.b', '/a/b.md'][r(4)]!)
+        .replace(/\*\*\//g, () => ['', 'a/', 'a/.b/', 'a/../'][r(4)]!)
+        .replace(/\*\*/g, () => ['', 'a', 'a/b', '.', '..'][r(5)]!)
+        .replace(/\*/g, () => ['', 'ab', '.', '.md'][r(4)]!)
+        .replace(/\?/g, () => ['b', '.', '/'][r(3)]!);
+    const noise = ['a', 'b', '.', '/', 'src', '.md', 'x', '-'];
+    let matched = 0;
+    const mismatches: [string, string][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      let pattern = '';
+      for (let k = r(6); k >= 0; k--) pattern += parts[r(parts.length)];
+      let path = '';
+      if (r(3) > 0) path = fill(pattern) + ['', '', '/', '.md', '/c'][r(5)];
+      else for (let k = r(8); k >= 0; k--) path += noise[r(noise.length)];
+      const regex = picomatch.makeRe(pattern, { dot: true, windows: false, flags: 's' });
+      const expected = path !== '' && (path === pattern || regex.test(path));
+      if (expected) matched++;
+      if (picomatchGlob(pattern)(path) !== expected) mismatches.push([pattern, path]);
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    expect(matched).toBeGreaterThan(2_000); // the sample exercises matches too
   });
 });

@@ -1,5 +1,5 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{t as c,z as f}from"./chunk-TOG4KW3Y.js";import"./chunk-NWPT6MBM.js";import"./chunk-P5VLTU5S.js";import"./chunk-VOR7QBT2.js";import"./chunk-3KB2X3Q4.js";import"./chunk-EEEC4TXW.js";import{resolve as d}from"node:path";var g=`golden-actions flux-check [<folder>] [--warn] [--json]
+import{t as c,z as f}from"./chunk-NZWFDQOW.js";import"./chunk-HQTZRJQS.js";import"./chunk-P5VLTU5S.js";import"./chunk-VOR7QBT2.js";import"./chunk-3KB2X3Q4.js";import"./chunk-EEEC4TXW.js";import{resolve as d}from"node:path";var g=`golden-actions flux-check [<folder>] [--warn] [--json]
 
 Checks the Flux wiring of a repository (default: the current folder), as verify-paths-filter does:
 setter markers -> ImagePolicy -> ImageRepository, the tags in Git against their policies, HelmRelease

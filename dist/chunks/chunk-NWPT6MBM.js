@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-function i(n){let l=n.trim();return l.startsWith("!")?{glob:l.slice(1),exclude:!0}:{glob:l,exclude:!1}}function d(n,l,e="some"){let r=n.filter(t=>!t.exclude),s=n.filter(t=>t.exclude),u=r.length===0&&s.length>0,c=e==="every"?t=>r.every(o=>l(o,t)):t=>r.some(o=>l(o,t));return t=>(u||c(t))&&!s.some(o=>l(o,t))}function x(n){let l=n.map(i).filter(e=>e.glob!=="");return{includes:l.filter(e=>!e.exclude).map(e=>e.glob),excludes:l.filter(e=>e.exclude).map(e=>e.glob)}}export{i as a,d as b,x as c};
