@@ -39,12 +39,13 @@ export async function run(args: Args): Promise<Record<string, string>> {
   const filters = parseFilters(await filtersText(inputs.filters, repo));
   if (!(inputs['initial-fetch-depth'] >= 1))
     throw new InputError('initial-fetch-depth', 'must be a number of commits, 1 or more');
-  const git = await checkoutGit(args, repo);
-  git.initialFetchDepth = Math.floor(inputs['initial-fetch-depth']);
-  // The listing of the checkout (git's index), for the loop guard and the Flux check, runs beside
-  // the diff and the matching, not after them.
-  const view = repoView(git, context.defaultBranch);
+  const local = new RepoGit(repo, childEnv(process.env), log);
+  // The listing of the checkout (git's index), for the loop guard and the Flux check, starts first
+  // and runs beside the diff and the matching: reading a big index is the slowest git call here.
+  const view = repoView(local, context.defaultBranch);
   view.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  const git = await checkoutGit(args, local);
+  git.initialFetchDepth = Math.floor(inputs['initial-fetch-depth']);
   for (const filter of filters) {
     if (filter.rules.some((rule) => [...(rule.statuses ?? [])].some((s) => NEVER_SEEN_STATUSES.has(s)))) {
       log.warning(
@@ -124,10 +125,10 @@ export async function run(args: Args): Promise<Record<string, string>> {
  * Git in the checkout. Fetches authenticate with the token as bump-gitops-tag's git does: never on
  * argv, only to the remote's own origin, a platform token only to the platform's host.
  */
-async function checkoutGit(args: Args, repo: string): Promise<RepoGit> {
+async function checkoutGit(args: Args, local: RepoGit): Promise<RepoGit> {
   const { log, inputs } = args;
-  const url = (await new RepoGit(repo, childEnv(process.env)).remoteUrl()) ?? '';
-  return new RepoGit(repo, gitEnvFor(url, inputs.token, args), log);
+  const url = (await local.remoteUrl()) ?? '';
+  return local.withEnv(gitEnvFor(url, inputs.token, args), log);
 }
 
 /** The repository folder: the workspace, or `working-directory` inside it. */

@@ -87,18 +87,27 @@ export interface CompareOptions {
 /** Decides what to compare the commit against, fetching what a shallow clone lacks. */
 export async function resolveComparison(options: CompareOptions): Promise<Comparison> {
   const { git, log } = options;
+  const branch = options.ref.startsWith('refs/heads/') ? options.ref.slice('refs/heads/'.length) : undefined;
+  const usableBefore = options.before && options.before !== ZERO_SHA ? options.before : undefined;
+  const baseInput =
+    options.base &&
+    options.base !== ZERO_SHA &&
+    !(options.base === branch && options.event === 'push' && usableBefore)
+      ? options.base
+      : undefined;
+  // The other commit's local lookup runs beside the head's: two rev-parse calls at once, not in turn.
+  const other = baseInput ?? (options.event === 'push' ? usableBefore : undefined);
+  const otherHere = other ? git.resolve(other) : undefined;
   const head = await ensureCommit(git, options.sha);
   if (!head)
     throw new UserError(
       `Commit ${options.sha} is not in the checkout at ${git.cwd} and could not be fetched`,
     );
-  const branch = options.ref.startsWith('refs/heads/') ? options.ref.slice('refs/heads/'.length) : undefined;
   // `base: ${{ github.event.before }}` on a new branch passes the zero SHA: the new-branch rule.
   if (options.base === ZERO_SHA) return newBranch({ ...options, before: ZERO_SHA }, head, branch, false);
-  const usableBefore = options.before && options.before !== ZERO_SHA ? options.before : undefined;
 
-  if (options.base && !(options.base === branch && options.event === 'push' && usableBefore)) {
-    const base = await resolveBase(git, options.base);
+  if (baseInput) {
+    const base = (await otherHere) ?? (await resolveBase(git, baseInput));
     const point = await mergeBase(git, base, head);
     const how =
       point === base
@@ -127,9 +136,11 @@ export async function resolveComparison(options: CompareOptions): Promise<Compar
     }
     case 'push': {
       if (usableBefore) {
-        const before = await ensureCommit(git, usableBefore);
+        const before = (await otherHere) ?? (await ensureCommit(git, usableBefore));
         if (before) {
-          if (!(await git.isShallow()) && !(await isAncestor(git, before, head))) {
+          // Only for the log line below; both questions at once.
+          const [shallow, ancestor] = await Promise.all([git.isShallow(), isAncestor(git, before, head)]);
+          if (!shallow && !ancestor) {
             log.info(
               `${short(before)} is not an ancestor of ${short(head)} (force push): comparing the two trees`,
             );

@@ -1,16 +1,29 @@
 /** Git in the checkout being filtered: its remote, and the fetches a shallow clone needs. */
 import { Git, gitMessage } from '../git/git.ts';
+import type { Logger } from '../log.ts';
+
+interface RemoteFacts {
+  name: string | null;
+  url?: string;
+}
 
 export class RepoGit extends Git {
-  private remoteName: string | null | undefined;
+  private remoteFacts: Promise<RemoteFacts> | undefined;
   /** Why the last fetch failed (git's own words), for error messages. */
   lastFetchError: string | undefined;
   /** Commits fetched first when a shallow clone lacks history; doubled on each further fetch. */
   initialFetchDepth = 100;
 
+  /** The same checkout with another environment (a token for fetches), keeping what was read. */
+  withEnv(env: NodeJS.ProcessEnv, log?: Logger): RepoGit {
+    const git = new RepoGit(this.cwd, env, log);
+    git.remoteFacts = this.remoteFacts;
+    return git;
+  }
+
+  /** The fetch URL of `remote()` (after `insteadOf` rewriting, as git fetches it). */
   async remoteUrl(): Promise<string | undefined> {
-    const remote = await this.remote();
-    return remote ? (await this.try(['remote', 'get-url', remote]))?.trim() || undefined : undefined;
+    return (await this.remoteInfo()).url;
   }
 
   /** The full SHA of a commit-ish, if this clone has it. */
@@ -27,10 +40,22 @@ export class RepoGit extends Git {
 
   /** `origin` if present, else the only remote; null when there is none to fetch from. */
   async remote(): Promise<string | null> {
-    if (this.remoteName !== undefined) return this.remoteName;
-    const names = ((await this.try(['remote'])) ?? '').split('\n').filter(Boolean);
-    this.remoteName = names.includes('origin') ? 'origin' : names.length === 1 ? names[0]! : null;
-    return this.remoteName;
+    return (await this.remoteInfo()).name;
+  }
+
+  /** The remote and its URL from one `git remote -v`, read once (callers ask it concurrently). */
+  private remoteInfo(): Promise<RemoteFacts> {
+    this.remoteFacts ??= this.try(['remote', '-v']).then((listed) => {
+      const urls = new Map<string, string>();
+      for (const line of (listed ?? '').split('\n')) {
+        const entry = /^([^\t]+)\t(.*) \(fetch\)$/.exec(line);
+        if (entry && !urls.has(entry[1]!)) urls.set(entry[1]!, entry[2]!);
+      }
+      const names = [...urls.keys()];
+      const name = names.includes('origin') ? 'origin' : names.length === 1 ? names[0]! : null;
+      return { name, url: name ? urls.get(name) || undefined : undefined };
+    });
+    return this.remoteFacts;
   }
 
   /** `git fetch <remote> <args>`; false (and a debug line) when it fails or there is no remote. */
