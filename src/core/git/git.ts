@@ -19,28 +19,33 @@ export class Git {
   ) {}
 
   /** Runs git and resolves whatever the exit code; rejects only when git cannot be started. */
-  exec(args: readonly string[], input?: string): Promise<ExecResult> {
+  exec(args: readonly string[], input?: string, onStdout?: (text: string) => void): Promise<ExecResult> {
     this.log?.debug(`$ git ${args.join(' ')}`);
     return exec('git', [...QUOTE_PATH_OFF, ...args], {
       cwd: this.cwd,
       env: this.env,
       input,
       allowFailure: true,
+      onStdout,
     });
   }
 
   /** Runs git and returns stdout; a non-zero exit throws `git <subcommand> failed: <git's reason>`. */
   async run(args: readonly string[], input?: string): Promise<string> {
-    return (await this.checked(args, input)).stdout;
+    return this.checked(args, await this.exec(args, input)).stdout;
   }
 
   /** Like run, stdout as bytes. */
   async runBytes(args: readonly string[], input?: string): Promise<Buffer> {
-    return (await this.checked(args, input)).stdoutBytes ?? Buffer.alloc(0);
+    return this.checked(args, await this.exec(args, input)).stdoutBytes ?? Buffer.alloc(0);
   }
 
-  private async checked(args: readonly string[], input?: string): Promise<ExecResult> {
-    const result = await this.exec(args, input);
+  /** Like run, but hands stdout to `onText` piece by piece while git writes it. */
+  async stream(args: readonly string[], onText: (text: string) => void): Promise<void> {
+    this.checked(args, await this.exec(args, undefined, onText));
+  }
+
+  private checked(args: readonly string[], result: ExecResult): ExecResult {
     if (result.code !== 0) {
       this.log?.debug(`git ${args.join(' ')} failed: ${result.stderr}`);
       throw new UserError(`git ${subcommand(args)} failed: ${gitMessage(result)}`);

@@ -48,23 +48,43 @@ const LETTERS: Record<string, ChangeStatus> = {
 
 /** Parses `git diff --name-status -z` output (rename/copy records carry two paths). */
 export function parseNameStatus(output: string): ChangedFile[] {
-  const tokens = output.split('\0');
+  const parser = nameStatusParser();
+  parser.push(output);
+  return parser.end();
+}
+
+/**
+ * The same parser fed piece by piece, as git writes its output: a 100k-file diff is parsed while
+ * git is still comparing trees. A piece may end anywhere, even inside a path.
+ */
+export function nameStatusParser(): { push(text: string): void; end(): ChangedFile[] } {
   const files: ChangedFile[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const code = tokens[i++];
-    if (!code) continue;
-    const status = LETTERS[code[0]!] ?? 'unknown';
-    if (status === 'renamed' || status === 'copied') {
-      const from = tokens[i++]!;
-      const path = tokens[i++]!;
-      files.push({ path, status, from });
+  let pending = '';
+  let status: ChangeStatus | undefined;
+  let from: string | undefined;
+  const token = (text: string) => {
+    if (status === undefined) {
+      if (text) status = LETTERS[text[0]!] ?? 'unknown';
+    } else if ((status === 'renamed' || status === 'copied') && from === undefined) {
+      from = text;
     } else {
-      const path = tokens[i++];
-      if (path !== undefined) files.push({ path, status });
+      files.push(from === undefined ? { path: text, status } : { path: text, status, from });
+      status = undefined;
+      from = undefined;
     }
-  }
-  return files;
+  };
+  return {
+    push(text) {
+      const tokens = (pending + text).split('\0');
+      pending = tokens.pop()!;
+      for (let i = 0; i < tokens.length; i++) token(tokens[i]!);
+    },
+    end() {
+      if (pending) token(pending);
+      pending = '';
+      return files;
+    },
+  };
 }
 
 export type Comparison =
@@ -262,16 +282,20 @@ export async function changedFiles(git: RepoGit, comparison: Comparison): Promis
       .filter(Boolean)
       .map((path) => ({ path, status: 'added' as const }));
   }
-  const output = await git.run([
-    'diff',
-    '--name-status',
-    '-z',
-    '--no-renames',
-    '--no-ext-diff',
-    '--ignore-submodules=none',
-    comparison.base,
-    comparison.head,
-    '--',
-  ]);
-  return parseNameStatus(output);
+  const parser = nameStatusParser();
+  await git.stream(
+    [
+      'diff',
+      '--name-status',
+      '-z',
+      '--no-renames',
+      '--no-ext-diff',
+      '--ignore-submodules=none',
+      comparison.base,
+      comparison.head,
+      '--',
+    ],
+    (text) => parser.push(text),
+  );
+  return parser.end();
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../log.ts';
 import { childEnv } from './env.ts';
 import { toolHint } from './tool-failures.ts';
@@ -11,6 +12,11 @@ export interface ExecOptions {
   input?: string | Buffer;
   /** Stream each output line to this logger (at info level) while the program runs. */
   logger?: Logger;
+  /**
+   * Hand stdout over as UTF-8 text while the program runs, instead of collecting it (the result's
+   * stdout is then empty): a large output is read while the program is still writing it.
+   */
+  onStdout?: (text: string) => void;
   /** Resolve instead of throwing when the exit code is non-zero. */
   allowFailure?: boolean;
   /**
@@ -56,8 +62,12 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const stream = options.logger ? lineStreamer(options.logger) : undefined;
+    const onStdout = options.onStdout;
+    // The decoder keeps a character split between two chunks whole.
+    const decoder = onStdout ? new StringDecoder('utf8') : undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      out.push(chunk);
+      if (decoder) onStdout!(decoder.write(chunk));
+      else out.push(chunk);
       stream?.(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -69,6 +79,7 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     });
     child.on('close', (code, signal) => {
       stream?.(null);
+      if (decoder) onStdout!(decoder.end());
       const bytes = Buffer.concat(out);
       const result = {
         code: code ?? (signal ? 128 : 1),

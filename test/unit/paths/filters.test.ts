@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChangedFile, parseNameStatus } from '../../../src/core/paths/changes.ts';
+import { type ChangedFile, nameStatusParser, parseNameStatus } from '../../../src/core/paths/changes.ts';
 import { applyFilters, compileFilter, parseFilters } from '../../../src/core/paths/filters.ts';
 import type { Dialect } from '../../../src/core/paths/glob.ts';
 
@@ -186,6 +186,17 @@ describe('parseNameStatus (git diff --name-status -z)', () => {
     ],
     ['empty diff', '', []],
   ])('%s', (_title, output, expected) => expect(parseNameStatus(output)).toEqual(expected));
+
+  it.each([1, 2, 3, 5, 8, 1000])(
+    'fed in pieces of %i characters, as git writes it: the same files',
+    (size) => {
+      const output = 'M\0a\0R100\0old name\0new name\0A\0ünïcødé/ファイル\0D\0x/y.ts\0C75\0a\0b\0T\0link';
+      const parser = nameStatusParser();
+      for (let at = 0; at < output.length; at += size) parser.push(output.slice(at, at + size));
+      expect(parser.end()).toEqual(parseNameStatus(output));
+      expect(parser.end()).toHaveLength(6);
+    },
+  );
 });
 
 describe('filters: a sorted change is searched by literal head, with the same result as testing every file', () => {
