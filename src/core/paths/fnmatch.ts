@@ -31,17 +31,47 @@ export function compileGitlabGlob(pattern: string): (path: string) => boolean {
     ...literalEnds(expanded),
     // Literal runs between wildcards (`services/*\/src/**\/*` -> `/src`) must appear too.
     middles: literalMiddles(expanded),
+    shape: plainShape(expanded),
   }));
   return (path) => {
     let subject: number[] | undefined;
     for (let i = 0; i < expansions.length; i++) {
-      const { codes, head, tail, middles } = expansions[i]!;
+      const { codes, head, tail, middles, shape } = expansions[i]!;
       if (!path.startsWith(head) || !path.endsWith(tail) || !containsAll(path, middles)) continue;
+      if (shape && !walkOnly(path)) {
+        if (shape(path)) return true;
+        continue;
+      }
       subject ??= codePoints(path);
       if (fnmatch(codes, subject)) return true;
     }
     return false;
   };
+}
+
+const LITERAL = '[^*?[\\]\\\\{}]';
+const FOLDER_SHAPE = new RegExp(`^(${LITERAL}+)/\\*\\*$`);
+const SUFFIX_SHAPE = new RegExp(`^\\*\\*/\\*(${LITERAL.replace('{}', '{}/')}+)$`);
+
+/**
+ * Two common shapes decided with string compares: `dir/**` (one level: `**` without a `/` after it
+ * is `*`) and `**\/*.ext` (a name ending so, at any depth; dot names match too). Paths walkOnly
+ * names go through the code point walk.
+ */
+function plainShape(pattern: string): ((path: string) => boolean) | undefined {
+  const folder = FOLDER_SHAPE.exec(pattern)?.[1];
+  if (folder !== undefined) {
+    const under = `${folder}/`;
+    return (path) => path.startsWith(under) && !path.includes('/', under.length);
+  }
+  const suffix = SUFFIX_SHAPE.exec(pattern)?.[1];
+  if (suffix !== undefined) return (path) => path.endsWith(suffix);
+  return undefined;
+}
+
+/** Paths with an empty segment (`//`, a leading or trailing `/`): left to the walk. */
+function walkOnly(path: string): boolean {
+  return path.startsWith('/') || path.endsWith('/') || path.includes('//');
 }
 
 /**
