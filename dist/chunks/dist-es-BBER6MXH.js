@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-KFLPC433.js";import"./chunk-GIGXKVQQ.js";import"./chunk-YARGJHLF.js";import"./chunk-LPBG6DGP.js";import"./chunk-4BKRLFIP.js";import"./chunk-EEEC4TXW.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-I3OC36PV.js";import"./chunk-FWZPKVPE.js";import"./chunk-FDZXQC4D.js";import"./chunk-WNXISMCY.js";import"./chunk-J2JUCHQS.js";import"./chunk-EEEC4TXW.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

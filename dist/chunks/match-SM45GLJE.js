@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{c as a,d as b,e as c}from"./chunk-RVRP6YR6.js";import"./chunk-HQTZRJQS.js";import"./chunk-EEEC4TXW.js";export{c as globListMatcher,b as literalEnds,a as picomatchGlob};
