@@ -6,24 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { gitlabFnmatch } from '../../src/core/paths/fnmatch.ts';
+import { seededRandom } from '../harness/random.ts';
 
 const RUBY = `require 'json'
 flags = File::FNM_PATHNAME | File::FNM_DOTMATCH | File::FNM_EXTGLOB
 puts JSON.generate(JSON.parse(STDIN.read).map { |p, s| File.fnmatch?(p, s, flags) })`;
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function random(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 function cases(seed: number, count: number): [string, string][] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const parts = [
     'a',
     'b',

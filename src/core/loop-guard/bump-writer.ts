@@ -3,7 +3,7 @@ import { BUMP_DEFAULT_FILES, commitMessage } from '../gitops/bump-defaults.ts';
 import { globListMatcher } from '../glob/match.ts';
 import { splitGlobs } from '../glob/rule.ts';
 import { globSamples } from '../paths/glob.ts';
-import type { CiEffect, CiPlatform, Location, Note, Writer } from './model.ts';
+import type { CiEffect, CiPlatform, CiScan, Location, Note, RepoView, Writer } from './model.ts';
 import { skipToken } from './skip.ts';
 
 export interface BumpConfig {
@@ -37,6 +37,13 @@ const GITHUB_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/i;
 const CURRENT_REPO = /^(\$\{\{\s*github\.repository\s*\}\}|\$\{?CI_PROJECT_PATH\}?)$/;
 const JOB_TOKEN = /^\$\{?CI_JOB_TOKEN\}?$/;
 const MAX_REAL_SAMPLES = 200;
+
+/** Adds a bump step to the scan: as a writer, or as the note saying why it writes nothing here. */
+export async function addBumpWriter(scan: CiScan, view: RepoView, config: BumpConfig): Promise<void> {
+  const result = bumpWriter(config, await view.files());
+  if ('writes' in result) scan.writers.push(result);
+  else scan.notes.push(result);
+}
 
 /** The writer, or a note saying why this step writes nothing here. `files`: the repository's files. */
 export function bumpWriter(config: BumpConfig, files: readonly string[]): Writer | Note {

@@ -13,7 +13,7 @@ import {
 } from '../paths/glob.ts';
 import { child, entries, items, keyNode, text, type YamlFile } from '../paths/yaml-source.ts';
 import { bumpCommandOption, isBuildCommand, isBuildUses, isBumpCommand, isBumpUses } from './build-steps.ts';
-import { bumpSettings, bumpWriter } from './bump-writer.ts';
+import { addBumpWriter, bumpSettings } from './bump-writer.ts';
 import { readCiFile } from './ci-file.ts';
 import type { BuildTrigger, CiScan, Firing, Location, PushFacts, RepoView } from './model.ts';
 
@@ -79,7 +79,7 @@ async function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan:
             where,
           });
         }
-        await addWriter(scan, view, {
+        await addBumpWriter(scan, view, {
           platform: 'github',
           where,
           files: files && !files.includes('${{') ? parseBumpFiles(files) : undefined,
@@ -87,7 +87,7 @@ async function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan:
         });
       } else if (run && isBumpCommand(run)) {
         const files = bumpCommandOption(run, 'files');
-        await addWriter(scan, view, {
+        await addBumpWriter(scan, view, {
           platform: 'github',
           where,
           files: files ? parseBumpFiles(files) : undefined,
@@ -96,16 +96,6 @@ async function collectBumps(file: YamlFile, doc: Document, view: RepoView, scan:
       }
     }
   }
-}
-
-async function addWriter(
-  scan: CiScan,
-  view: RepoView,
-  config: Parameters<typeof bumpWriter>[0],
-): Promise<void> {
-  const result = bumpWriter(config, await view.files());
-  if ('writes' in result) scan.writers.push(result);
-  else scan.notes.push(result);
 }
 
 interface PatternList {

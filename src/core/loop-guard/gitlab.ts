@@ -10,7 +10,7 @@ import { isSeq } from 'yaml';
 import { parseBumpFiles } from '../gitops/bump-defaults.ts';
 import { child, items, text } from '../paths/yaml-source.ts';
 import { bumpCommandOption, componentName, isBuildCommand, isBumpCommand } from './build-steps.ts';
-import { bumpSettings, bumpWriter } from './bump-writer.ts';
+import { addBumpWriter, bumpSettings } from './bump-writer.ts';
 import { collectJobs, scriptText } from './gitlab-jobs.ts';
 import { type At, includeEntries, loadSources } from './gitlab-sources.ts';
 import { componentTrigger, jobTrigger } from './gitlab-triggers.ts';
@@ -34,7 +34,7 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
     if (isBumpCommand(script)) {
       const option = (name: string) => bumpCommandOption(script, name);
       const files = option('files');
-      await addWriter(scan, view, {
+      await addBumpWriter(scan, view, {
         platform: 'gitlab',
         where: job.where,
         files: files ? parseBumpFiles(files) : undefined,
@@ -60,7 +60,7 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
       } else if (name === 'bump-gitops-tag') {
         const input = (key: string) => inputText(src.doc, child(src.doc, inputs, key));
         const files = child(src.doc, inputs, 'files');
-        await addWriter(scan, view, {
+        await addBumpWriter(scan, view, {
           platform: 'gitlab',
           where,
           files:
@@ -80,14 +80,4 @@ export async function scanGitlab(view: RepoView): Promise<CiScan> {
 function inputText(doc: Document, node: Node | undefined): string | undefined {
   if (node === undefined) return undefined;
   return text(node) ?? JSON.stringify(node.toJS(doc));
-}
-
-async function addWriter(
-  scan: CiScan,
-  view: RepoView,
-  config: Parameters<typeof bumpWriter>[0],
-): Promise<void> {
-  const result = bumpWriter(config, await view.files());
-  if ('writes' in result) scan.writers.push(result);
-  else scan.notes.push(result);
 }

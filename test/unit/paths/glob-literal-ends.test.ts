@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { literalMiddles } from '../../../src/core/glob/literal.ts';
 import { literalEnds, picomatchGlob } from '../../../src/core/glob/match.ts';
+import { seededRandom } from '../../harness/random.ts';
 
 // The literal-ends shortcut must never change a verdict: every pattern below is checked against
 // every path with picomatch's own regex, the patterns chosen where picomatch is lenient (trailing
@@ -147,20 +148,9 @@ describe('picomatchGlob with literal ends', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function random(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 describe('picomatchGlob against picomatch on generated globs', () => {
   it('agrees on 20,000 pattern/path pairs built from folders, suffixes, wildcards and dots', () => {
-    const r = random(20261202);
+    const r = seededRandom(20261202);
     const parts = ['a', 'b', 'src', '.', '/', '*', '**', '**/', '/**', '?', '.md', '.x', '-', '_1'];
     const fill = (pattern: string) =>
       pattern
