@@ -21,7 +21,6 @@ export interface HttpRequestInit {
 
 /** A complete answer: every response is read to its end, which frees the connection for reuse. */
 export interface HttpResponse {
-  readonly url: string;
   readonly status: number;
   readonly statusText: string;
   /** 2xx */
@@ -79,7 +78,6 @@ export async function httpRequest(target: string | URL, init: HttpRequestInit = 
   }
   const body = await decode(raw, answerHeaders['content-encoding']);
   return {
-    url: url.toString(),
     status,
     statusText: res.statusMessage ?? '',
     ok: status >= 200 && status < 300,
